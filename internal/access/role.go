@@ -1,0 +1,100 @@
+package access
+
+import "safetynet/internal/apperr"
+
+// Role is a user's function in the system.
+type Role string
+
+// The roles of DESIGN.md.
+const (
+	ProvinceAdmin     Role = "province_admin"
+	PrefectureOfficer Role = "prefecture_officer"
+	CountyApprover    Role = "county_approver"
+	CountyVerifier    Role = "county_verifier"
+	TownshipClerk     Role = "township_clerk"
+	TownshipReviewer  Role = "township_reviewer"
+	VillageAssistant  Role = "village_assistant"
+	DepartmentHandler Role = "department_handler"
+	FinanceOfficer    Role = "finance_officer"
+	Auditor           Role = "auditor"
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{ProvinceAdmin, PrefectureOfficer, CountyApprover, CountyVerifier, TownshipClerk,
+	TownshipReviewer, VillageAssistant, DepartmentHandler, FinanceOfficer, Auditor}
+
+var roleNames = map[Role][2]string{
+	ProvinceAdmin:     {"省级管理员", "Province administrator"},
+	PrefectureOfficer: {"州市民政干部", "Prefecture officer"},
+	CountyApprover:    {"县级审批人员", "County approver"},
+	CountyVerifier:    {"县级核对人员", "County verifier"},
+	TownshipClerk:     {"乡镇窗口受理员", "Township window clerk"},
+	TownshipReviewer:  {"乡镇审核人员", "Township reviewer"},
+	VillageAssistant:  {"村级协理员", "Village assistant"},
+	DepartmentHandler: {"部门经办人员", "Department handler"},
+	FinanceOfficer:    {"财务人员", "Finance officer"},
+	Auditor:           {"审计人员", "Auditor"},
+}
+
+// ParseRole validates a role name.
+func ParseRole(s string) (Role, error) {
+	r := Role(s)
+	if _, ok := roleNames[r]; !ok {
+		return "", apperr.Field("role", "未知角色："+s, "unknown role: "+s)
+	}
+	return r, nil
+}
+
+// Zh returns the role's Chinese name.
+func (r Role) Zh() string { return roleNames[r][0] }
+
+// En returns the role's English name.
+func (r Role) En() string { return roleNames[r][1] }
+
+// Permission is an action a role may take.
+type Permission string
+
+// The permissions. Each guards a family of service methods.
+const (
+	RegistryRead   Permission = "registry.read"   // see households and persons
+	RegistryWrite  Permission = "registry.write"  // create and change households
+	SeeFullID      Permission = "person.full_id"  // see unmasked resident IDs
+	UserManage     Permission = "user.manage"     // create, disable users; reset passwords
+	AuditRead      Permission = "audit.read"      // search the audit log
+	RegionEdit     Permission = "region.edit"     // change a village's urban/rural class
+	PolicyPublish  Permission = "policy.publish"  // publish a new policy version
+	Calculate      Permission = "benefit.calc"    // use the benefit calculators
+	TokenIssue     Permission = "token.issue"     // issue long-lived tokens for other systems
+	DivisionBrowse Permission = "region.read"     // browse the divisions
+)
+
+// grants is the role → permission table. It is data, reviewed as a whole.
+var grants = map[Role][]Permission{
+	ProvinceAdmin:     {RegistryRead, RegistryWrite, SeeFullID, UserManage, AuditRead, RegionEdit, PolicyPublish, Calculate, TokenIssue, DivisionBrowse},
+	PrefectureOfficer: {RegistryRead, Calculate, DivisionBrowse},
+	CountyApprover:    {RegistryRead, RegistryWrite, SeeFullID, Calculate, DivisionBrowse},
+	CountyVerifier:    {RegistryRead, SeeFullID, Calculate, DivisionBrowse},
+	TownshipClerk:     {RegistryRead, RegistryWrite, SeeFullID, Calculate, DivisionBrowse},
+	TownshipReviewer:  {RegistryRead, SeeFullID, Calculate, DivisionBrowse},
+	VillageAssistant:  {RegistryRead, RegistryWrite, Calculate, DivisionBrowse},
+	DepartmentHandler: {RegistryRead, DivisionBrowse},
+	FinanceOfficer:    {RegistryRead, DivisionBrowse},
+	Auditor:           {AuditRead, RegistryRead, DivisionBrowse},
+}
+
+var grantSet = func() map[Role]map[Permission]bool {
+	m := map[Role]map[Permission]bool{}
+	for r, ps := range grants {
+		m[r] = map[Permission]bool{}
+		for _, p := range ps {
+			m[r][p] = true
+		}
+	}
+	return m
+}()
+
+// Can reports whether role r holds permission p.
+func (r Role) Can(p Permission) bool { return grantSet[r][p] }
+
+// Permissions returns the permissions of r.
+func (r Role) Permissions() []Permission { return grants[r] }

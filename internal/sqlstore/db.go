@@ -1,0 +1,317 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"safetynet/internal/apperr"
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect uint8
+
+const (
+	SQLite Dialect = iota + 1
+	Postgres
+)
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// DB is an open database of either engine.
+type DB struct {
+	dialect Dialect
+	dsn     string
+	// write is the pool used for writes and transactions. On SQLite it holds
+	// a single connection, because SQLite has one writer: queueing in Go is
+	// cheaper and clearer than SQLITE_BUSY retries.
+	write *sql.DB
+	// read serves reads outside a transaction. On SQLite it is a separate
+	// pool so that readers never wait behind the writer (WAL); on
+	// PostgreSQL it is the same pool as write.
+	read *sql.DB
+
+	rebindMu    sync.RWMutex
+	rebindCache map[string]string
+}
+
+// Open opens the database named by dsn: "sqlite:PATH" (or a bare path, or
+// "file:PATH"), or "postgres://…". It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return openPostgres(ctx, dsn)
+	default:
+		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
+		if path == "" {
+			return nil, apperr.Field("db", "数据库地址为空", "empty database DSN")
+		}
+		return openSQLite(ctx, path)
+	}
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	// busy_timeout covers the short moments when a checkpoint or another
+	// process holds the lock; foreign keys are off by default in SQLite.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	writeDSN := "file:" + path + "?" + pragmas + "&_pragma=journal_mode(WAL)&_txlock=immediate"
+	readDSN := "file:" + path + "?" + pragmas + "&_pragma=query_only(1)"
+	w, err := sql.Open("sqlite", writeDSN)
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	// Open the writer first: it switches the file to WAL before any reader.
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", readDSN)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return &DB{dialect: SQLite, dsn: "sqlite:" + path, write: w, read: r, rebindCache: map[string]string{}}, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	p, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	p.SetMaxOpenConns(16)
+	p.SetMaxIdleConns(16)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	if err := p.PingContext(ctx); err != nil {
+		p.Close()
+		return nil, apperr.Wrap(apperr.Unavailable, err, "无法连接 PostgreSQL 数据库", "cannot reach the PostgreSQL database")
+	}
+	return &DB{dialect: Postgres, dsn: dsn, write: p, read: p, rebindCache: map[string]string{}}, nil
+}
+
+// Dialect returns the engine of db.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close closes every pool.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		if e := db.read.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Ping checks that the database answers (used by /readyz).
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.read.PingContext(ctx); err != nil {
+		return apperr.Wrap(apperr.Unavailable, err, "数据库不可用", "database unavailable")
+	}
+	return nil
+}
+
+// txKey carries the current *sql.Tx in a context.
+type txKey struct{}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// WithTx runs fn in a transaction carried by the context fn receives.
+// Nested calls reuse the outer transaction. The transaction commits when fn
+// returns nil and rolls back otherwise. On PostgreSQL a serialization
+// failure (40001) is retried a few times, since fn must be retryable anyway.
+//
+// With SQLite's single writer, code inside fn must pass fn's ctx to every
+// store call; a call made with an outer ctx waits for the writer forever.
+func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return fn(ctx)
+	}
+	for attempt := 0; ; attempt++ {
+		err := db.runTx(ctx, fn)
+		if err != nil && attempt < 4 && isSerializationFailure(err) {
+			continue
+		}
+		return err
+	}
+}
+
+func (db *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+			return
+		}
+		if cerr := tx.Commit(); cerr != nil {
+			err = translate(cerr)
+		}
+	}()
+	return fn(context.WithValue(ctx, txKey{}, tx))
+}
+
+// InTx reports whether ctx carries a transaction.
+func InTx(ctx context.Context) bool {
+	_, ok := ctx.Value(txKey{}).(*sql.Tx)
+	return ok
+}
+
+// reader returns the transaction in ctx, or the read pool.
+func (db *DB) reader(ctx context.Context) querier {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return tx
+	}
+	return db.read
+}
+
+// writer returns the transaction in ctx, or the write pool.
+func (db *DB) writer(ctx context.Context) querier {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return tx
+	}
+	return db.write
+}
+
+// exec runs a statement written with ? placeholders.
+func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := db.writer(ctx).ExecContext(ctx, db.rebind(query), args...)
+	return res, translate(err)
+}
+
+// query runs a read written with ? placeholders.
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := db.reader(ctx).QueryContext(ctx, db.rebind(query), args...)
+	return rows, translate(err)
+}
+
+// queryRow runs a single-row read written with ? placeholders. Scan errors
+// must go through translate.
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.reader(ctx).QueryRowContext(ctx, db.rebind(query), args...)
+}
+
+// queryRowW is queryRow on the writer (for INSERT … RETURNING and reads
+// that must see the writer's own uncommitted state outside a tx).
+func (db *DB) queryRowW(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.writer(ctx).QueryRowContext(ctx, db.rebind(query), args...)
+}
+
+// rebind turns ? placeholders into $1, $2… for PostgreSQL. Question marks
+// inside single-quoted literals are left alone.
+func (db *DB) rebind(q string) string {
+	if db.dialect != Postgres {
+		return q
+	}
+	db.rebindMu.RLock()
+	r, ok := db.rebindCache[q]
+	db.rebindMu.RUnlock()
+	if ok {
+		return r
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n, inStr := 0, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			inStr = !inStr
+			b.WriteByte(c)
+		case c == '?' && !inStr:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	r = b.String()
+	db.rebindMu.Lock()
+	if len(db.rebindCache) < 4096 {
+		db.rebindCache[q] = r
+	}
+	db.rebindMu.Unlock()
+	return r
+}
+
+// placeholders returns "?, ?, …" with n marks.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
+
+// scanOne translates sql.ErrNoRows into a NotFound error.
+func scanOne(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.Wrap(apperr.NotFound, err, "未找到"+what, what+" not found")
+	}
+	return translate(err)
+}
+
+// postgresSchemaDSN returns dsn with search_path set to schema.
+func postgresSchemaDSN(dsn, schema string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// SchemaDSN returns a PostgreSQL DSN whose connections use schema; the
+// test kit gives each test its own.
+func SchemaDSN(dsn, schema string) (string, error) { return postgresSchemaDSN(dsn, schema) }
+
+// errNoRows stands for sql.ErrNoRows where a statement found nothing.
+var errNoRows = sql.ErrNoRows
+
+// repeatRow returns n copies of row joined by ", " for multi-row VALUES.
+func repeatRow(row string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat(row+", ", n-1) + row
+}
