@@ -56,16 +56,16 @@ type Permission string
 
 // The permissions. Each guards a family of service methods.
 const (
-	RegistryRead   Permission = "registry.read"   // see households and persons
-	RegistryWrite  Permission = "registry.write"  // create and change households
-	SeeFullID      Permission = "person.full_id"  // see unmasked resident IDs
-	UserManage     Permission = "user.manage"     // create, disable users; reset passwords
-	AuditRead      Permission = "audit.read"      // search the audit log
-	RegionEdit     Permission = "region.edit"     // change a village's urban/rural class
-	PolicyPublish  Permission = "policy.publish"  // publish a new policy version
-	Calculate      Permission = "benefit.calc"    // use the benefit calculators
-	TokenIssue     Permission = "token.issue"     // issue long-lived tokens for other systems
-	DivisionBrowse Permission = "region.read"     // browse the divisions
+	RegistryRead   Permission = "registry.read"  // see households and persons
+	RegistryWrite  Permission = "registry.write" // create and change households
+	SeeFullID      Permission = "person.full_id" // see unmasked resident IDs
+	UserManage     Permission = "user.manage"    // create, disable users; reset passwords
+	AuditRead      Permission = "audit.read"     // search the audit log
+	RegionEdit     Permission = "region.edit"    // change a village's urban/rural class
+	PolicyPublish  Permission = "policy.publish" // publish a new policy version
+	Calculate      Permission = "benefit.calc"   // use the benefit calculators
+	TokenIssue     Permission = "token.issue"    // issue long-lived tokens for other systems
+	DivisionBrowse Permission = "region.read"    // browse the divisions
 )
 
 // grants is the role → permission table. It is data, reviewed as a whole.

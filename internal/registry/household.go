@@ -120,8 +120,8 @@ type Store interface {
 	HouseholdsOf(ctx context.Context, idNumbers []string) (map[string]int64, error)
 }
 
-// Divisions looks up administrative divisions.
-type Divisions interface {
+// DivisionLookup looks up administrative divisions.
+type DivisionLookup interface {
 	Get(code string) (region.Division, bool)
 }
 
@@ -130,7 +130,7 @@ type Service struct {
 	Store     Store
 	Tx        audit.Transactor
 	Audit     *audit.Log
-	Divisions Divisions
+	Divisions DivisionLookup
 	Now       func() time.Time
 }
 
