@@ -25,10 +25,15 @@ func NewPrincipal(u User) Principal {
 }
 
 // System returns the principal of the command line and of system jobs:
-// every permission, over the whole of root (a province code).
+// every permission, over the whole of root (a division code), or over
+// every division when root is "" (the operator at the server, who may load
+// another province).
 func System(name, root string) Principal {
-	return Principal{Username: name, Name: name, Role: ProvinceAdmin, Region: root,
-		prefix: region.Prefix(root), system: true}
+	p := Principal{Username: name, Name: name, Role: ProvinceAdmin, Region: root, system: true}
+	if root != "" {
+		p.prefix = region.Prefix(root)
+	}
+	return p
 }
 
 // IsSystem reports whether p is the command line or a job.
@@ -59,6 +64,9 @@ func (p Principal) Prefix() string { return p.prefix }
 // Covers reports whether code (any division code of 2–12 digits) lies
 // within p's jurisdiction.
 func (p Principal) Covers(code string) bool {
+	if p.system && p.Region == "" {
+		return true
+	}
 	return p.Authenticated() && region.Contains(p.Region, code)
 }
 

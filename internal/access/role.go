@@ -77,8 +77,8 @@ var grants = map[Role][]Permission{
 	TownshipClerk:     {RegistryRead, RegistryWrite, SeeFullID, Calculate, DivisionBrowse},
 	TownshipReviewer:  {RegistryRead, SeeFullID, Calculate, DivisionBrowse},
 	VillageAssistant:  {RegistryRead, RegistryWrite, Calculate, DivisionBrowse},
-	DepartmentHandler: {RegistryRead, DivisionBrowse},
-	FinanceOfficer:    {RegistryRead, DivisionBrowse},
+	DepartmentHandler: {RegistryRead, Calculate, DivisionBrowse},
+	FinanceOfficer:    {RegistryRead, Calculate, DivisionBrowse},
 	Auditor:           {AuditRead, RegistryRead, DivisionBrowse},
 }
 

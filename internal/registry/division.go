@@ -112,7 +112,7 @@ func (s *DivisionService) Import(ctx context.Context, by access.Principal, r io.
 		return 0, apperr.Field("file", "文件中没有行政区划", "the file holds no divisions")
 	}
 	for _, d := range divs {
-		if !by.Covers(d.Code) && !by.IsSystem() {
+		if !by.Covers(d.Code) {
 			return 0, apperr.New(apperr.Forbidden, "文件包含管辖范围以外的区划："+d.Code,
 				"the file holds divisions outside your jurisdiction: "+d.Code)
 		}

@@ -315,3 +315,10 @@ func repeatRow(row string, n int) string {
 	}
 	return strings.Repeat(row+", ", n-1) + row
 }
+
+// ExecForTest runs a raw statement. It exists for tests that tamper with
+// rows (the audit chain's tests); production code never calls it.
+func (db *DB) ExecForTest(ctx context.Context, q string) error {
+	_, err := db.exec(ctx, q)
+	return err
+}

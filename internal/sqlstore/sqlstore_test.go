@@ -147,7 +147,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 			l := newLog(db)
 			recordN(t, l, 5)
 			if c.tamper != "" {
-				if err := db.Exec(context.Background(), c.tamper); err != nil {
+				if err := db.ExecForTest(context.Background(), c.tamper); err != nil {
 					t.Fatal(err)
 				}
 			}

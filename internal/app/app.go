@@ -1,0 +1,69 @@
+// Package app wires SafetyNet together: it opens the database, builds the
+// domain services over their stores and the web server over the services,
+// and runs the command line. cmd/safetynet only calls Run.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"safetynet/internal/access"
+	"safetynet/internal/audit"
+	"safetynet/internal/policy"
+	"safetynet/internal/registry"
+	"safetynet/internal/sqlstore"
+	"safetynet/internal/web"
+)
+
+// Version is set at build time with -ldflags "-X safetynet/internal/app.Version=…".
+var Version = "dev"
+
+// App is the assembled application over one database.
+type App struct {
+	DB        *sqlstore.DB
+	Audit     *audit.Log
+	Access    *access.Service
+	Divisions *registry.DivisionService
+	Registry  *registry.Service
+	Policy    *policy.Dataset
+	Log       *slog.Logger
+}
+
+// Options tune Build; the zero value is production.
+type Options struct {
+	Hash access.Argon2Params // password hashing cost; zero means the default
+	Now  func() time.Time
+	Log  *slog.Logger
+}
+
+// Build assembles the services over db, which must be set up (migrated
+// and seeded): the divisions are loaded into memory here.
+func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	a := &App{DB: db, Log: opt.Log}
+	a.Audit = &audit.Log{Store: db.Audit(), Tx: db, Now: opt.Now}
+	a.Divisions = &registry.DivisionService{Store: db.Regions(), Tx: db, Audit: a.Audit}
+	if err := a.Divisions.Load(ctx); err != nil {
+		return nil, err
+	}
+	a.Access = &access.Service{Store: db.Access(), Tx: db, Audit: a.Audit, Regions: a.Divisions, Hash: opt.Hash, Now: opt.Now}
+	a.Registry = &registry.Service{Store: db.Registry(), Tx: db, Audit: a.Audit, Divisions: a.Divisions, Now: opt.Now}
+	ds, err := policy.Yunnan()
+	if err != nil {
+		return nil, err
+	}
+	a.Policy = ds
+	return a, nil
+}
+
+// Server returns the web server over a.
+func (a *App) Server() (*web.Server, error) {
+	return web.New(web.Services{Access: a.Access, Registry: a.Registry, Divisions: a.Divisions, Audit: a.Audit,
+		Policy: a.Policy, DB: a.DB, Version: Version}, a.Log)
+}
