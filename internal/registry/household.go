@@ -46,12 +46,16 @@ func (r Relationship) Zh() string { return relationshipZh[r] }
 
 // Member is a person as a member of a household.
 type Member struct {
-	PersonID     int64
-	IDNumber     string // canonical 18-digit resident ID
+	PersonID int64
+	IDNumber string // canonical 18-digit resident ID; "" for the few without one
+	// InternalKey identifies a person without a resident ID (a newborn not
+	// yet registered): "N" + the county code + a sequence, unique.
+	InternalKey  string
 	Name         string
 	Sex          string // "M", "F"
 	BirthDate    string // YYYY-MM-DD, derived from the ID
 	Relationship Relationship
+	Detail
 }
 
 // MaskedID returns the member's ID for display to roles that may not see it.
@@ -67,14 +71,30 @@ func maskID(s string) string {
 
 // Household is a registry household.
 type Household struct {
-	ID        int64
-	County    string // 12-digit code of the county, for scoping and distribution
-	Village   string // 12-digit village (community) code
-	Area      Area
-	Address   string
-	Members   []Member
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID           int64
+	County       string // 12-digit code of the county, for scoping and distribution
+	Village      string // 12-digit village (community) code
+	Area         Area
+	Address      string
+	Bank         BankAccount
+	Members      []Member
+	Incomes      []Income
+	Assets       []Asset
+	Expenditures []Expenditure
+	Enrolments   []Enrolment
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Head returns the head of household, or false when there is none.
+func (h *Household) Head() (Member, bool) {
+	for _, m := range h.Members {
+		if m.Relationship == Head {
+			return m, true
+		}
+	}
+	return Member{}, false
 }
 
 // Person is a person with the household they belong to (HouseholdID 0 for
