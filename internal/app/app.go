@@ -26,8 +26,13 @@ type App struct {
 	Access    *access.Service
 	Divisions *registry.DivisionService
 	Registry  *registry.Service
-	Policy    *policy.Dataset
-	Log       *slog.Logger
+	// Policy is the policy dataset as it stood when the app was built; use
+	// PolicyService.Dataset() for the one in force now, which includes
+	// versions published since.
+	Policy        *policy.Dataset
+	PolicyService *policy.Service
+	Calendar      *policy.CalendarService
+	Log           *slog.Logger
 }
 
 // Options tune Build; the zero value is production.
@@ -54,16 +59,20 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 	}
 	a.Access = &access.Service{Store: db.Access(), Tx: db, Audit: a.Audit, Regions: a.Divisions, Hash: opt.Hash, Now: opt.Now}
 	a.Registry = &registry.Service{Store: db.Registry(), Tx: db, Audit: a.Audit, Divisions: a.Divisions, Now: opt.Now}
-	ds, err := policy.Yunnan()
-	if err != nil {
+	a.PolicyService = &policy.Service{Store: db.Policy(), Tx: db, Audit: a.Audit, Divisions: a.Divisions, Now: opt.Now}
+	if err := a.PolicyService.Load(ctx); err != nil {
 		return nil, err
 	}
-	a.Policy = ds
+	a.Policy = a.PolicyService.Dataset()
+	a.Calendar = &policy.CalendarService{Store: db.Policy(), Tx: db, Audit: a.Audit, Now: opt.Now}
+	if err := a.Calendar.Load(ctx); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
 // Server returns the web server over a.
 func (a *App) Server() (*web.Server, error) {
 	return web.New(web.Services{Access: a.Access, Registry: a.Registry, Divisions: a.Divisions, Audit: a.Audit,
-		Policy: a.Policy, DB: a.DB, Version: Version}, a.Log)
+		Policy: a.PolicyService, Calendar: a.Calendar, DB: a.DB, Version: Version}, a.Log)
 }

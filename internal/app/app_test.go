@@ -160,3 +160,40 @@ func TestMainServesDemo(t *testing.T) {
 		t.Fatalf("login page = %d", res.StatusCode)
 	}
 }
+
+func TestImportExportCommands(t *testing.T) {
+	t.Parallel()
+	dsn := apptest.DSN(t)
+	dir := t.TempDir()
+	h1 := apptest.ID("530102", "1955-01-01", 11)
+	h2 := apptest.ID("530102", "1966-03-03", 31)
+	csv := "户主身份证号,身份证号码,姓名,与户主关系,村（社区）代码,城乡类别\n" +
+		h1 + "," + h1 + ",王大,户主,530102001001,城镇\n" +
+		h2 + "," + h2 + ",赵三,户主,530102001999,农村\n"
+	in := filepath.Join(dir, "hh.csv")
+	os.WriteFile(in, []byte(csv), 0o644)
+	code, out, errs := run(t, "", "import", "households", in, "--db", dsn)
+	if code != 2 || !strings.Contains(errs, "第 3 行") || !strings.Contains(out, "未写入") {
+		t.Fatalf("import all with a bad row = %d %q %q", code, out, errs)
+	}
+	code, out, errs = run(t, "", "import", "households", in, "--mode", "good", "--db", dsn)
+	if code != 0 || !strings.Contains(out, "新建 created 1") {
+		t.Fatalf("import good = %d %q %q", code, out, errs)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "hh-待修改.csv")); err != nil || !strings.Contains(string(b), "赵三") || strings.Contains(string(b), "王大") {
+		t.Fatalf("rejected rows file: %q %v", b, err)
+	}
+	code, out, _ = run(t, "", "import", "households", in, "--mode", "good", "--db", dsn)
+	if code != 0 || !strings.Contains(out, "新建 created 0") || !strings.Contains(out, "未变 unchanged 1") {
+		t.Fatalf("re-import = %d %q", code, out)
+	}
+	exp := filepath.Join(dir, "out.xlsx")
+	if code, out, errs := run(t, "", "export", "households", "--region", "530102", exp, "--db", dsn); code != 0 || !strings.Contains(out, "1") {
+		t.Fatalf("export = %d %q %q", code, out, errs)
+	}
+	// The export re-imports as it is, changing nothing.
+	code, out, _ = run(t, "", "import", "households", exp, "--db", dsn)
+	if code != 0 || !strings.Contains(out, "未变 unchanged 1") {
+		t.Fatalf("re-import of the export = %d %q", code, out)
+	}
+}

@@ -65,6 +65,8 @@ commands:
   user add --username U --password P --role ROLE --region CODE [--name N] [--db DSN]
   user list | disable U | enable U | passwd U --password P   [--db DSN]
   region import FILE [--db DSN]                   load divisions from CSV (code,name,parent[,class])
+  import households FILE [--mode check|all|good] [--db DSN]   load households from the Excel/CSV template
+  export households [--region CODE] FILE [--db DSN]          write households in the template's columns
   audit verify [--db DSN]                         walk the audit hash chain
   calc                                            compute a benefit: JSON request on stdin
   version                                         print the version
@@ -94,6 +96,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = runRegion(ctx, args[1:], env)
 	case "audit":
 		err = runAudit(ctx, args[1:], env)
+	case "import":
+		err = runImport(ctx, args[1:], env)
+	case "export":
+		err = runExport(ctx, args[1:], env)
 	case "calc":
 		return runCalc(ctx, args[1:], env)
 	case "version":

@@ -171,14 +171,25 @@ func runCalc(ctx context.Context, args []string, env Env) int {
 		}
 		return exitError
 	}
-	if len(args) > 0 {
-		return fail(apperr.Field("args", "calc 不接受参数，请在标准输入中提供 JSON", "calc takes no arguments; give the JSON request on stdin"))
+	// --db adds the versions published in that database to the built-in
+	// ones; without it the embedded default alone is used.
+	fs := newFlags("calc", env)
+	dsn := fs.String("db", "", "use the policy versions published in this database too")
+	if pos, err := parse(fs, args); err != nil || len(pos) > 0 {
+		return fail(apperr.Field("args", "calc 只接受 --db 参数，请在标准输入中提供 JSON", "calc takes only --db; give the JSON request on stdin"))
 	}
 	data, err := io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
 	if err != nil {
 		return fail(err)
 	}
 	ds, err := policy.Yunnan()
+	if *dsn != "" {
+		var a *App
+		if a, err = openApp(ctx, *dsn, env); err == nil {
+			defer a.DB.Close()
+			ds = a.PolicyService.Dataset()
+		}
+	}
 	if err != nil {
 		return fail(err)
 	}

@@ -114,12 +114,18 @@ func (p Person) location() string {
 	return p.County
 }
 
-// NewHousehold is the input of CreateHousehold.
+// NewHousehold is the input of CreateHousehold and UpdateHousehold.
+// Incomes and assets belong to the household, or to Members[i] when their
+// PersonID is -(i+1).
 type NewHousehold struct {
-	Village string
-	Area    string
-	Address string
-	Members []NewMember
+	Village      string
+	Area         string
+	Address      string
+	Bank         BankAccount
+	Members      []NewMember
+	Incomes      []Income
+	Assets       []Asset
+	Expenditures []Expenditure
 }
 
 // NewMember is a member in NewHousehold.
@@ -127,6 +133,7 @@ type NewMember struct {
 	IDNumber     string
 	Name         string
 	Relationship string
+	Detail       Detail
 }
 
 // Store persists households and persons. CreateHousehold returns Conflict
@@ -138,6 +145,18 @@ type Store interface {
 	// HouseholdsOf returns, for those of the given IDs that belong to a
 	// household now, that household's ID.
 	HouseholdsOf(ctx context.Context, idNumbers []string) (map[string]int64, error)
+	// LoadHouseholds inserts new households in bulk, assigning every ID.
+	LoadHouseholds(ctx context.Context, hs []Household, done ...func(int, Household)) error
+	// ImportHouseholds is LoadHouseholds that also records c as each
+	// household's first history entry.
+	ImportHouseholds(ctx context.Context, hs []Household, c Change) error
+	// SaveHousehold writes an existing household whole: its row (the
+	// version must still be expect, else Conflict), its members (new ones
+	// inserted, removed ones detached), and its items (replaced).
+	SaveHousehold(ctx context.Context, h *Household, expect int) error
+	RecordChange(ctx context.Context, householdID int64, county string, c Change) error
+	History(ctx context.Context, householdID int64) ([]Change, error)
+	Search(ctx context.Context, f SearchFilter) ([]HouseholdRow, int, error)
 }
 
 // DivisionLookup looks up administrative divisions.
@@ -232,11 +251,22 @@ func (s *Service) validate(in NewHousehold) (Household, error) {
 		if id.Sex() == idcard.Male {
 			sex = "M"
 		}
+		if err := validateDetail(&m.Detail); err != nil {
+			return h, err.(*apperr.Error).WithField(f)
+		}
 		h.Members = append(h.Members, Member{IDNumber: id.String(), Name: name, Sex: sex,
-			BirthDate: id.BirthDate().Format("2006-01-02"), Relationship: rel})
+			BirthDate: id.BirthDate().Format("2006-01-02"), Relationship: rel, Detail: m.Detail})
 	}
 	if heads != 1 {
 		return h, apperr.Field("members", "家庭须有且仅有一名户主", "a household needs exactly one head")
+	}
+	h.Bank = BankAccount{Bank: strings.TrimSpace(in.Bank.Bank), Account: strings.TrimSpace(in.Bank.Account), Holder: strings.TrimSpace(in.Bank.Holder)}
+	if err := validateBank(h.Bank); err != nil {
+		return h, err
+	}
+	var err2 error
+	if h.Incomes, h.Assets, h.Expenditures, err2 = validateItems(in, len(h.Members)); err2 != nil {
+		return h, err2
 	}
 	return h, nil
 }
@@ -276,8 +306,7 @@ func (s *Service) CreateHousehold(ctx context.Context, by access.Principal, in N
 		if err := s.Store.CreateHousehold(ctx, &h); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, by.Actor(), audit.Event{Action: "household.create", SubjectType: "household",
-			SubjectID: fmt.Sprint(h.ID), SubjectRegion: h.Village, After: h})
+		return s.changed(ctx, by, &h, nil, "create", "新建家庭档案", fmt.Sprintf("登记家庭，成员 %d 人", len(h.Members)))
 	})
 	if err != nil {
 		return Household{}, err
@@ -321,11 +350,11 @@ func (s *Service) Person(ctx context.Context, by access.Principal, idNumber stri
 	if err := by.Require(access.RegistryRead); err != nil {
 		return Person{}, err
 	}
-	id, err := idcard.Parse(idNumber)
+	id, err := parseID(idNumber)
 	if err != nil {
 		return Person{}, notFound
 	}
-	p, err := s.Store.PersonByIDNumber(ctx, id.String())
+	p, err := s.Store.PersonByIDNumber(ctx, id)
 	if apperr.Is(err, apperr.NotFound) || (err == nil && !by.Covers(p.location())) {
 		return Person{}, notFound
 	}
@@ -339,4 +368,13 @@ func (s *Service) Person(ctx context.Context, by access.Principal, idNumber stri
 		p.IDNumber = p.MaskedID()
 	}
 	return p, err
+}
+
+// parseID returns the canonical form of a resident ID.
+func parseID(s string) (string, error) {
+	id, err := idcard.Parse(s)
+	if err != nil {
+		return "", err
+	}
+	return id.String(), nil
 }

@@ -71,3 +71,9 @@ func isSerializationFailure(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
+
+// stale is the answer to an optimistic-concurrency miss: someone changed
+// the record since the caller read it.
+func stale() error {
+	return apperr.New(apperr.Conflict, "记录已被他人修改，请刷新后重试", "the record was changed by someone else; reload and retry")
+}

@@ -34,7 +34,7 @@ func (s *Server) calculate(p access.Principal, body []byte) (policy.Result, erro
 	if err != nil {
 		return policy.Result{}, err
 	}
-	return policy.Calculate(s.Policy, req, s.today())
+	return policy.Calculate(s.Policy.Dataset(), req, s.today())
 }
 
 // apiCalculate: POST /api/v1/calculate, the calculation contract.

@@ -35,7 +35,8 @@ type Services struct {
 	Registry  *registry.Service
 	Divisions *registry.DivisionService
 	Audit     *audit.Log
-	Policy    *policy.Dataset
+	Policy    *policy.Service         // the policy data in force: defaults + published versions
+	Calendar  *policy.CalendarService // the working-day calendar: embedded + imported days
 	DB        Pinger
 	Version   string
 	Now       func() time.Time
@@ -49,7 +50,7 @@ type Server struct {
 	pages     *pages
 	apiRoutes []string // "METHOD /path" of every API route, for the OpenAPI test
 	metrics   *metrics
-	ready     func() bool
+	rejected  rejectedFiles
 }
 
 // New builds a server over svc.
@@ -108,9 +109,7 @@ func (s *Server) routes() {
 	s.apiPublic("GET /api/v1/openapi.json", s.openapi)
 	s.api("POST /api/v1/logout", s.apiLogout)
 	s.api("GET /api/v1/me", s.apiMe)
-	s.api("POST /api/v1/households", s.apiCreateHousehold)
-	s.api("GET /api/v1/households/{id}", s.apiHousehold)
-	s.api("GET /api/v1/persons/{id_number}", s.apiPerson)
+	s.householdRoutes()
 	s.api("GET /api/v1/regions/{code}", s.apiRegion)
 	s.api("PUT /api/v1/regions/{code}/class", s.apiSetRegionClass)
 	s.api("GET /api/v1/users", s.apiUsers)
@@ -122,6 +121,7 @@ func (s *Server) routes() {
 	s.api("GET /api/v1/audit", s.apiAudit)
 	s.api("GET /api/v1/audit/verify", s.apiAuditVerify)
 	s.apiCalcRoutes()
+	s.policyRoutes()
 
 	s.uiRoutes()
 }

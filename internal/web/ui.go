@@ -14,6 +14,7 @@ import (
 
 	"safetynet/internal/access"
 	"safetynet/internal/apperr"
+	"safetynet/internal/money"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
@@ -73,11 +74,12 @@ var funcs = template.FuncMap{
 		}
 		return l.Zh()
 	},
-	"relName": func(lang string, r registry.Relationship) string {
+	"relName": func(lang string, r any) string {
+		rel := registry.Relationship(fmt.Sprint(r))
 		if lang == "en" {
-			return string(r)
+			return string(rel)
 		}
-		return r.Zh()
+		return rel.Zh()
 	},
 	"sexName": func(lang, s string) string {
 		switch {
@@ -93,6 +95,45 @@ var funcs = template.FuncMap{
 	"isVillage": func(l region.Level) bool { return l == region.Village },
 	"str":       func(n int64) string { return strconv.FormatInt(n, 10) },
 	"add":       func(a, b int) int { return a + b },
+	"list":      func(v ...string) []string { return v },
+	"mark": func(bad any, format string, args ...any) string {
+		if b, _ := bad.(string); b != "" && b == fmt.Sprintf(format, args...) {
+			return "invalid"
+		}
+		return ""
+	},
+	"codeName": func(table string, code string) string {
+		if code == "" {
+			return ""
+		}
+		if n, ok := codeTables[table][code]; ok {
+			return n
+		}
+		return code
+	},
+	"selfCareNames": func(s registry.SelfCare) string {
+		var out []string
+		for i, a := range registry.SelfCareActivities {
+			if s&(1<<i) != 0 {
+				out = append(out, a[1])
+			}
+		}
+		return strings.Join(out, "、")
+	},
+	"money": func(m money.Money) string { return m.String() },
+	"area":  func(a int64) string { return money.Money(a).String() },
+}
+
+// codeTables name the registry's code tables for templates.
+var codeTables = map[string]map[string]string{
+	"ethnicity": registry.Ethnicities, "marital": registry.MaritalStatuses, "disability": registry.DisabilityCategories,
+	"labour": registry.LabourCapacities, "education": registry.EducationStages, "employment": registry.Employments,
+	"excluded": registry.Exclusions, "income": registry.IncomeKinds, "asset": registry.AssetKinds,
+	"expenditure": registry.ExpenditureKinds,
+	"programme": {"dibao": "最低生活保障", "tekun": "特困人员供养", "temporary": "临时救助", "medical": "医疗救助",
+		"education": "教育救助", "housing": "住房救助", "employment": "就业救助", "disaster": "受灾人员救助"},
+	"setting": {"institution": "集中供养", "home": "分散供养"},
+	"per":     {"month": "每月", "year": "每年"},
 }
 
 // view is what every page template receives.
@@ -122,6 +163,7 @@ func nav(p access.Principal, path string) []navItem {
 		{"/", "nav.home", ""},
 		{"/households", "nav.households", access.RegistryRead},
 		{"/calc", "nav.calc", access.Calculate},
+		{"/policy", "nav.policy", access.DivisionBrowse},
 		{"/regions", "nav.regions", access.DivisionBrowse},
 		{"/users", "nav.users", access.UserManage},
 		{"/audit", "nav.audit", access.AuditRead},
@@ -203,6 +245,13 @@ func (s *Server) uiRoutes() {
 	s.mux.HandleFunc("GET /households", s.ui(s.householdsPage))
 	s.mux.HandleFunc("POST /households", s.ui(s.householdCreateSubmit))
 	s.mux.HandleFunc("GET /households/{id}", s.ui(s.householdPage))
+	s.mux.HandleFunc("GET /households/import", s.ui(s.importPage))
+	s.mux.HandleFunc("GET /households/export", s.ui(s.exportDownload))
+	s.mux.HandleFunc("POST /households/import", s.ui(s.importSubmit))
+	s.mux.HandleFunc("GET /households/import/rejected/{token}", s.ui(s.rejectedDownload))
+	s.mux.HandleFunc("GET /households/import/template/{file}", s.ui(s.templateDownload))
+	s.mux.HandleFunc("GET /households/{id}/edit", s.ui(s.householdEditPage))
+	s.mux.HandleFunc("POST /households/{id}/edit", s.ui(s.householdEditSubmit))
 	s.calcUIRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, apperr.New(apperr.NotFound, "页面不存在", "page not found"))
@@ -377,29 +426,43 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, p access.Prin
 	s.render(w, r, http.StatusOK, "audit", view{Data: data})
 }
 
-// householdsPage finds a household by a member's resident ID, or shows the
-// form to register one.
+// householdsPage lists the households of the caller's jurisdiction with
+// search and filters, and offers the form to register one.
 func (s *Server) householdsPage(w http.ResponseWriter, r *http.Request, p access.Principal) {
 	if err := p.Require(access.RegistryRead); err != nil {
 		s.uiError(w, r, err)
 		return
 	}
-	data := map[string]any{"CanWrite": p.Can(access.RegistryWrite), "Rows": memberRows(nil)}
-	if id := strings.TrimSpace(r.URL.Query().Get("id_number")); id != "" {
-		per, err := s.Registry.Person(r.Context(), p, id)
-		if err == nil && per.HouseholdID != 0 {
-			http.Redirect(w, r, "/households/"+strconv.FormatInt(per.HouseholdID, 10), http.StatusSeeOther)
-			return
-		}
-		if err != nil && !apperr.Is(err, apperr.NotFound) {
+	f, err := searchFilter(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	if f.Limit == 0 {
+		f.Limit = 50
+	}
+	data := map[string]any{"CanWrite": p.Can(access.RegistryWrite), "Rows": memberRows(nil), "Q": r.URL.Query(),
+		"Tree": s.Divisions.Tree()}
+	rows, total, err := s.Registry.Search(r.Context(), p, f)
+	code := http.StatusOK
+	v := view{Data: data}
+	if err != nil {
+		if k := apperr.KindOf(err); k != apperr.Invalid && k != apperr.NotFound {
 			s.uiError(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusNotFound, "households", view{Error: translate(langOf(r), "hh.find") + "：" +
-			apperr.Message(apperr.New(apperr.NotFound, "未找到该人员", "person not found"), langOf(r)), Data: data})
-		return
+		code = s.status(r, err)
+		v.Error, v.Field = apperr.Message(err, langOf(r)), apperr.FieldOf(err)
 	}
-	s.render(w, r, http.StatusOK, "households", view{Data: data})
+	page := f.Offset/f.Limit + 1
+	data["List"], data["Total"], data["Page"] = rows, total, page
+	if f.Offset+len(rows) < total {
+		data["Next"] = page + 1
+	}
+	if page > 1 {
+		data["Prev"] = page - 1
+	}
+	s.render(w, r, code, "households", v)
 }
 
 // memberRows pads the form's member rows to five.
@@ -435,7 +498,8 @@ func (s *Server) householdCreateSubmit(w http.ResponseWriter, r *http.Request, p
 	if err != nil {
 		if k := apperr.KindOf(err); k == apperr.Invalid || k == apperr.Conflict || k == apperr.Forbidden {
 			s.render(w, r, s.status(r, err), "households", view{Error: apperr.Message(err, langOf(r)), Field: apperr.FieldOf(err),
-				Data: map[string]any{"CanWrite": p.Can(access.RegistryWrite), "Form": in, "Rows": memberRows(rows)}})
+				Data: map[string]any{"CanWrite": p.Can(access.RegistryWrite), "Form": in, "Rows": memberRows(rows),
+					"Q": r.URL.Query(), "Tree": s.Divisions.Tree(), "Page": 1}})
 			return
 		}
 		s.uiError(w, r, err)
@@ -450,5 +514,15 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, p access.
 		s.uiError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "household", view{Data: map[string]any{"H": h, "VillagePath": s.Divisions.Tree().Path(h.Village)}})
+	hist, err := s.Registry.History(r.Context(), p, h.ID)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	names := map[int64]string{}
+	for _, m := range h.Members {
+		names[m.PersonID] = m.Name
+	}
+	s.render(w, r, http.StatusOK, "household", view{Data: map[string]any{"H": h, "VillagePath": s.Divisions.Tree().Path(h.Village),
+		"History": hist, "Names": names, "CanWrite": p.Can(access.RegistryWrite), "ShowAccount": p.Can(access.SeeFullID)}})
 }

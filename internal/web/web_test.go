@@ -186,17 +186,26 @@ func TestJurisdictionIsolation(t *testing.T) {
 	}
 	// Through the UI too, with the session cookie of a browser login.
 	cookie := uiLogin(t, w.App, "clerk2")
-	for _, path := range []string{"/households/" + id, "/households?id_number=" + idHead} {
-		req, _ := http.NewRequest("GET", w.Server.URL+path, nil)
+	req, _ := http.NewRequest("GET", w.Server.URL+"/households/"+id, nil)
+	req.AddCookie(cookie)
+	if res := w.Send(t, req); res.Code != 404 || strings.Contains(res.Body, "成员甲") {
+		t.Errorf("clerk2 UI household = %d; want 404 without the household", res.Code)
+	}
+	for _, q := range []string{idHead, "成员甲", "cyj"} {
+		req, _ := http.NewRequest("GET", w.Server.URL+"/households?q="+url.QueryEscape(q), nil)
 		req.AddCookie(cookie)
-		res := w.Send(t, req)
-		if res.Code != 404 || strings.Contains(res.Body, "成员甲") {
-			t.Errorf("clerk2 UI %s = %d; want 404 without the household", path, res.Code)
+		if res := w.Send(t, req); res.Code != 200 || strings.Contains(res.Body, "/households/"+id) {
+			t.Errorf("clerk2 UI search %s = %d; the other county's household shows", q, res.Code)
+		}
+		req, _ = http.NewRequest("GET", w.Server.URL+"/households?q="+url.QueryEscape(q), nil)
+		req.AddCookie(uiLogin(t, w.App, "clerk"))
+		if res := w.Send(t, req); !strings.Contains(res.Body, "/households/"+id) {
+			t.Errorf("clerk UI search %s does not find the household", q)
 		}
 	}
 	// The household's own clerk sees it in the UI.
 	own := uiLogin(t, w.App, "clerk")
-	req, _ := http.NewRequest("GET", w.Server.URL+"/households/"+id, nil)
+	req, _ = http.NewRequest("GET", w.Server.URL+"/households/"+id, nil)
 	req.AddCookie(own)
 	if res := w.Send(t, req); res.Code != 200 || !strings.Contains(res.Body, "成员甲") || !strings.Contains(res.Body, idHead) {
 		t.Errorf("clerk UI household = %d; want the household with full IDs", res.Code)
@@ -498,5 +507,63 @@ func TestUICreatesHouseholdAndNamesBadField(t *testing.T) {
 	res = post(form)
 	if res.Code != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/households/") {
 		t.Fatalf("good form = %d %s", res.Code, res.Header.Get("Location"))
+	}
+}
+
+func TestUIEditHousehold(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	id := w.mustCreateHousehold(t, idHead, idSpouse)
+	cookie := uiLogin(t, w.App, "clerk")
+	req, _ := http.NewRequest("GET", w.Server.URL+"/households/"+id+"/edit", nil)
+	req.AddCookie(cookie)
+	res := w.Send(t, req)
+	if res.Code != 200 || !strings.Contains(res.Body, `name="m1.id_number"`) || !strings.Contains(res.Body, idSpouse) {
+		t.Fatalf("edit page = %d", res.Code)
+	}
+	post := func(form url.Values) apptest.Response {
+		req, _ := http.NewRequest("POST", w.Server.URL+"/households/"+id+"/edit", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(cookie)
+		return w.Send(t, req)
+	}
+	form := url.Values{"version": {"1"}, "village": {wuhuaVillage}, "area": {"urban"}, "address": {"新地址"}, "reason": {"核实更正"},
+		"m0.id_number": {idHead}, "m0.name": {"成员甲"}, "m0.relationship": {"head"}, "m0.ethnicity": {"07"}, "m0.sc_eat": {"1"}, "m0.sc_bathe": {"1"},
+		"m0.phone":     {"电话号码"},
+		"m1.id_number": {idSpouse}, "m1.name": {"成员乙"}, "m1.relationship": {"spouse"},
+		"inc0.member": {"1"}, "inc0.kind": {"wages"}, "inc0.amount": {"900"}, "inc0.per": {"month"}}
+	res = post(form)
+	if res.Code != 400 || !strings.Contains(res.Body, `name="m0.phone" size="11" value="电话号码" class="invalid"`) {
+		t.Fatalf("bad phone = %d; want 400 with the phone input marked", res.Code)
+	}
+	form.Set("m0.phone", "13800001111")
+	res = post(form)
+	if res.Code != http.StatusSeeOther {
+		t.Fatalf("good edit = %d %s", res.Code, res.Body)
+	}
+	var got struct {
+		Address string
+		Version int
+		Members []struct {
+			Ethnicity      string   `json:"ethnicity"`
+			SelfCareFailed []string `json:"self_care_failed"`
+		}
+		Incomes []struct {
+			Member *int
+			Amount string
+		}
+	}
+	w.Do(t, "GET", "/api/v1/households/"+id, w.clerk, nil).JSON(t, &got)
+	if got.Address != "新地址" || got.Version != 2 || got.Members[0].Ethnicity != "07" || len(got.Members[0].SelfCareFailed) != 2 ||
+		len(got.Incomes) != 1 || got.Incomes[0].Member == nil || *got.Incomes[0].Member != 1 || got.Incomes[0].Amount != "900.00" {
+		t.Fatalf("after edit: %+v", got)
+	}
+	// The old version is stale now.
+	if res := post(form); res.Code != http.StatusConflict {
+		t.Fatalf("stale edit = %d; want 409", res.Code)
+	}
+	res = w.Do(t, "GET", "/api/v1/households/"+id+"/history", w.clerk, nil)
+	if !strings.Contains(res.Body, "核实更正") || !strings.Contains(res.Body, "住址变更") {
+		t.Fatalf("history = %s", res.Body)
 	}
 }
