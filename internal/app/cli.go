@@ -68,7 +68,9 @@ commands:
   import households FILE [--mode check|all|good] [--db DSN]   load households from the Excel/CSV template
   export households [--region CODE] FILE [--db DSN]          write households in the template's columns
   audit verify [--db DSN]                         walk the audit hash chain
-  calc                                            compute a benefit: JSON request on stdin
+  calc [--db DSN]                                 compute a benefit: JSON request on stdin (--db adds published policy versions)
+  policy list [--region CODE] | policy publish FILE   [--db DSN]
+  calendar import FILE | calendar show YEAR       [--db DSN]
   version                                         print the version
 
 DSN: sqlite:PATH (default sqlite:safetynet.db) or postgres://…; also $SAFETYNET_DB.
@@ -96,6 +98,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = runRegion(ctx, args[1:], env)
 	case "audit":
 		err = runAudit(ctx, args[1:], env)
+	case "calendar":
+		err = runCalendar(ctx, args[1:], env)
+	case "policy":
+		err = runPolicy(ctx, args[1:], env)
 	case "import":
 		err = runImport(ctx, args[1:], env)
 	case "export":

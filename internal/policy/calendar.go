@@ -114,7 +114,7 @@ func (s *CalendarService) ImportCSV(ctx context.Context, by access.Principal, r 
 			return err
 		}
 		return s.Audit.Record(ctx, by.Actor(), audit.Event{Action: "calendar.import", SubjectType: "calendar",
-			SubjectID: entries[0].Date.String() + "/" + entries[len(entries)-1].Date.String(),
+			SubjectID:     entries[0].Date.String() + "/" + entries[len(entries)-1].Date.String(),
 			SubjectRegion: DefaultRegion, After: map[string]any{"entries": len(entries), "from": entries[0].Date.String(),
 				"to": entries[len(entries)-1].Date.String()}})
 	})

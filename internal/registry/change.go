@@ -364,3 +364,52 @@ func (s *Service) SplitHousehold(ctx context.Context, by access.Principal, id in
 	})
 	return out, err
 }
+
+// MergeHouseholds moves every member of household from, with its income,
+// assets and expenditure, into household into; from keeps its history and
+// no members. Merged members' relationship becomes "other" until someone
+// sets it. Returns the merged household. Returns Invalid, NotFound,
+// Forbidden, Conflict.
+func (s *Service) MergeHouseholds(ctx context.Context, by access.Principal, from, into int64, reason string) (Household, error) {
+	if err := needReason(reason); err != nil {
+		return Household{}, err
+	}
+	if from == into {
+		return Household{}, apperr.Field("into", "不能与自身合户", "a household cannot merge into itself")
+	}
+	var out Household
+	err := s.Tx.WithTx(ctx, func(ctx context.Context) error {
+		src, err := s.scoped(ctx, by, from)
+		if err != nil {
+			return err
+		}
+		dst, err := s.scoped(ctx, by, into)
+		if err != nil {
+			return err
+		}
+		srcBefore, dstBefore := src, dst
+		moving := slices.Clone(src.Members)
+		for i := range moving {
+			moving[i].Relationship = Other
+		}
+		dst.Members = append(slices.Clone(dst.Members), moving...)
+		dst.Incomes = append(slices.Clone(dst.Incomes), src.Incomes...)
+		dst.Assets = append(slices.Clone(dst.Assets), src.Assets...)
+		dst.Expenditures = append(slices.Clone(dst.Expenditures), src.Expenditures...)
+		src.Members, src.Incomes, src.Assets, src.Expenditures = nil, nil, nil, nil
+		// The source is emptied first so that its members are free when
+		// the target takes them over.
+		if _, err := s.save(ctx, by, src, srcBefore, "merge.out", reason, fmt.Sprintf("全部 %d 名成员并入家庭 %d", len(moving), into)); err != nil {
+			return err
+		}
+		for i := range dst.Incomes {
+			dst.Incomes[i].ID = 0
+		}
+		for i := range dst.Assets {
+			dst.Assets[i].ID = 0
+		}
+		out, err = s.save(ctx, by, dst, dstBefore, "merge.in", reason, fmt.Sprintf("家庭 %d 的 %d 名成员并入", from, len(moving)))
+		return err
+	})
+	return out, err
+}

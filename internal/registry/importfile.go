@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"sort"
 	"strings"
@@ -82,9 +83,12 @@ type ImportFile struct {
 	reasonCol int      // the column 错误原因 of a re-imported rejected file, or -1
 	d1904     bool     // the xlsx file counts days from 1904
 	pos       []int32  // source row of each data row
-	raw       []string // the cells of each data row, packed
-	bad       []bool   // the data row has an error of its own
-	rejected  [][]int  // rows of each rejected household
+	raw       []string // xlsx: the cells of each data row, packed
+	csvData   []byte   // csv: the decoded file
+	csvOff    []int64  // csv: where each data row starts in csvData
+	csvComma  rune
+	bad       []bool  // the data row has an error of its own
+	rejected  [][]int // rows of each rejected household
 }
 
 // Rejected returns the rows not accepted, in order: every row of every
@@ -174,7 +178,7 @@ func (f *ImportFile) cell(i int, header string) string {
 	}
 	for j, h := range f.header {
 		if k, ok := columnByHeader(h); ok && k == c {
-			cells := unpackCells(f.raw[i])
+			cells := f.cells(i)
 			if j < len(cells) {
 				return strings.TrimSpace(cells[j])
 			}
@@ -201,7 +205,7 @@ func (f *ImportFile) cell(i int, header string) string {
 // than MaxImportRows rows, not a CSV or xlsx file, malformed CSV, no
 // header row, a required column missing or a column given twice.
 func ReadFile(r io.Reader, format string, lookup DivisionLookup) (*ImportFile, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
+	data, err := readUpload(r)
 	if err != nil {
 		return nil, apperr.Wrap(apperr.Invalid, err, "无法读取上传的文件", "cannot read the uploaded file")
 	}
@@ -237,6 +241,25 @@ func ReadFile(r io.Reader, format string, lookup DivisionLookup) (*ImportFile, e
 	return p.run()
 }
 
+// readUpload reads at most MaxImportBytes+1 bytes of r, into a buffer of
+// the right size when r tells its size.
+func readUpload(r io.Reader) ([]byte, error) {
+	size := 0
+	switch v := r.(type) {
+	case interface{ Len() int }: // bytes.Reader, strings.Reader, bytes.Buffer
+		size = v.Len()
+	case interface{ Size() int64 }:
+		size = int(min(v.Size(), MaxImportBytes+1))
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = int(min(fi.Size(), MaxImportBytes+1))
+		}
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, min(size, MaxImportBytes+1)+bytes.MinRead))
+	_, err := buf.ReadFrom(io.LimitReader(r, MaxImportBytes+1))
+	return buf.Bytes(), err
+}
+
 func importInvalid(field, zh, en string) *apperr.Error {
 	e := apperr.Field(field, zh, en)
 	e.Op = "registry.ReadFile"
@@ -257,8 +280,10 @@ type rowSource interface {
 // line is a row, and a quoted cell spanning lines is still one row.
 type csvSource struct {
 	r       *csv.Reader
-	row     int // the last row returned
-	endLine int // the line the last record ended on
+	data    []byte
+	off     int64 // where the last row returned starts in data
+	row     int   // the last row returned
+	endLine int   // the line the last record ended on
 }
 
 func newCSVSource(data []byte) (*csvSource, error) {
@@ -288,10 +313,11 @@ func newCSVSource(data []byte) (*csvSource, error) {
 	}
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	return &csvSource{r: r}, nil
+	return &csvSource{r: r, data: data}, nil
 }
 
 func (s *csvSource) next() (int, []string, error) {
+	s.off = s.r.InputOffset()
 	rec, err := s.r.Read()
 	if err == io.EOF {
 		return 0, nil, io.EOF
@@ -451,6 +477,17 @@ func columnByHeader(h string) (fileCol, bool) {
 	return c, ok
 }
 
+// cells returns the cells of data row i as the file has them.
+func (f *ImportFile) cells(i int) []string {
+	if f.csvData == nil {
+		return unpackCells(f.raw[i])
+	}
+	r := csv.NewReader(bytes.NewReader(f.csvData[f.csvOff[i]:]))
+	r.Comma, r.FieldsPerRecord = f.csvComma, -1
+	rec, _ := r.Read()
+	return rec
+}
+
 // reasonHeader is the last column of a rejected-rows file.
 const reasonHeader = "错误原因"
 
@@ -460,14 +497,19 @@ const reasonHeader = "错误原因"
 func packCells(cells []string) string {
 	n := 0
 	for _, c := range cells {
-		n += len(c) + binary.MaxVarintLen64
+		n += len(c) + 1
+		for v := len(c); v >= 0x80; v >>= 7 {
+			n++
+		}
 	}
-	b := make([]byte, 0, n)
+	var b strings.Builder
+	b.Grow(n)
+	var tmp [binary.MaxVarintLen64]byte
 	for _, c := range cells {
-		b = binary.AppendUvarint(b, uint64(len(c)))
-		b = append(b, c...)
+		b.Write(binary.AppendUvarint(tmp[:0], uint64(len(c))))
+		b.WriteString(c)
 	}
-	return string(b)
+	return b.String()
 }
 
 func unpackCells(s string) []string {
@@ -560,7 +602,7 @@ func WriteRejected(w io.Writer, format string, f *ImportFile) error {
 			continue
 		}
 		cells = cells[:0]
-		raw := unpackCells(f.raw[i])
+		raw := f.cells(i)
 		for j := range f.header {
 			if j == f.reasonCol {
 				continue

@@ -303,7 +303,7 @@ func TestReadFileRowNumbers(t *testing.T) {
 		t.Errorf("rejected file:\ngot  %q\nwant %q", rows, want)
 	}
 	// The corrected rejected file imports; its 错误原因 column is ignored.
-	fixed := strings.Replace(out.String(), "530102198203150244", "530102201001010012", 1)
+	fixed := strings.Replace(out.String(), "530102198203150244", "53010220100101001X", 1)
 	g := impRead(t, []byte(fixed), "csv")
 	if len(g.Errors) != 0 || len(g.Warnings) != 0 || len(g.Households) != 1 || len(g.Households[0].Household.Members) != 3 {
 		t.Errorf("corrected file: got errors %v, warnings %v, %d households", g.Errors, g.Warnings, len(g.Households))
@@ -347,7 +347,7 @@ func TestReadFileHouseholdRules(t *testing.T) {
 			[]impWant{{3, "与户主关系", "应为 户主、配偶"}}, 0},
 		{"a township code is not a village",
 			head + "," + head + ",张三,户主,530102001,城镇,,\n",
-			[]impWant{{2, "村（社区）代码", "应为12位数字"}}, 0},
+			[]impWant{{2, "村（社区）代码", "这是乡级区划代码，应填写12位村（社区）代码"}}, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,29 +36,35 @@ type importer struct {
 	todayS string
 	codes  *importCodes
 
-	groups   map[string]int // head key → index in order
-	order    []*importGroup
-	seen     map[string]int32 // resident ID → first row
+	pend     []pendingMember  // one per data row, at the data row's index
+	groups   map[uint64]int32 // packed head ID → index in order
+	order    []importGroup
+	seen     map[uint64]int32 // packed resident ID → first row
+	hhCells  []typedCell
+	synth    map[string]int32 // synthetic head key → index in order
+	csv      *csvSource
 	villages map[string]villageCheck
 }
 
 // importGroup is the rows naming one head: a household in the making.
+// Its rows are linked through pendingMember.next, in the file's order.
 type importGroup struct {
-	key       string
-	synthetic bool // the key stands for a blank or malformed 户主身份证号
-	rows      []pendingMember
-	head      int // index in rows of the head's row, -1 for none
+	key         string
+	synthetic   bool  // the key stands for a blank or malformed 户主身份证号
+	first, last int32 // indexes in pend
+	n           int32
+	head        int32 // index in pend of the head's row, -1 for none
 }
 
 // pendingMember is one validated row.
 type pendingMember struct {
-	idx     int // index of the data row
-	row     int
-	m       Member
-	inc     [len(incomeCols)]money.Money
-	incSet  uint8
-	hh      *householdCells // the household columns, parsed (head rows only)
-	hhCells []typedCell     // the household columns as written, non-blank
+	next     int32 // the group's next row, -1 for none
+	row      int
+	m        Member
+	inc      [len(incomeCols)]money.Money
+	incSet   uint8
+	hh       *householdCells // the household columns, parsed (head rows only)
+	hh0, hh1 int32           // the household columns as written, non-blank: p.hhCells[hh0:hh1]
 }
 
 type typedCell struct {
@@ -90,8 +97,9 @@ func newImporter(lookup DivisionLookup, xlsx bool, src rowSource, size int) *imp
 		today:    now,
 		todayS:   now.Format(time.DateOnly),
 		codes:    loadImportCodes(),
-		groups:   make(map[string]int, hint/2),
-		seen:     make(map[string]int32, hint),
+		groups:   make(map[uint64]int32, hint/2),
+		synth:    map[string]int32{},
+		seen:     make(map[uint64]int32, hint),
 		villages: map[string]villageCheck{},
 	}
 	if xlsx {
@@ -100,8 +108,15 @@ func newImporter(lookup DivisionLookup, xlsx bool, src rowSource, size int) *imp
 		p.f.d1904 = p.d1904
 	}
 	p.f.pos = make([]int32, 0, hint)
-	p.f.raw = make([]string, 0, hint)
+	if c, ok := src.(*csvSource); ok {
+		p.csv = c
+		p.f.csvData, p.f.csvComma = c.data, c.r.Comma
+		p.f.csvOff = make([]int64, 0, hint)
+	} else {
+		p.f.raw = make([]string, 0, hint)
+	}
 	p.f.bad = make([]bool, 0, hint)
+	p.pend = make([]pendingMember, 0, hint)
 	return p
 }
 
@@ -224,7 +239,11 @@ func (p *importer) fail(idx, row int, c fileCol, value, zh, en string) {
 func (p *importer) row(row int, cells []string) {
 	idx := len(p.f.pos)
 	p.f.pos = append(p.f.pos, int32(row))
-	p.f.raw = append(p.f.raw, packCells(cells[:min(len(cells), len(p.f.header))]))
+	if p.csv != nil {
+		p.f.csvOff = append(p.f.csvOff, p.csv.off)
+	} else {
+		p.f.raw = append(p.f.raw, packCells(cells[:min(len(cells), len(p.f.header))]))
+	}
 	p.f.bad = append(p.f.bad, false)
 	cell := func(c fileCol) string {
 		j := p.at[c]
@@ -234,7 +253,9 @@ func (p *importer) row(row int, cells []string) {
 		return strings.TrimSpace(cells[j])
 	}
 	fail := func(c fileCol, v, zh, en string) { p.fail(idx, row, c, v, zh, en) }
-	pm := pendingMember{idx: idx, row: row}
+	// Validate in place: pm never moves, as pend grows only here.
+	p.pend = append(p.pend, pendingMember{row: row, next: -1})
+	pm := &p.pend[idx]
 	m := &pm.m
 
 	own := cell(fcIDNumber)
@@ -244,7 +265,7 @@ func (p *importer) row(row int, cells []string) {
 	} else if v, ok := p.parseID(idx, row, fcIDNumber, own); ok {
 		id = v
 		m.IDNumber = id.String()
-		m.BirthDate = id.BirthDate().Format(time.DateOnly)
+		m.BirthDate = m.IDNumber[6:10] + "-" + m.IDNumber[10:12] + "-" + m.IDNumber[12:14]
 		m.Sex = "F"
 		if id.Sex() == idcard.Male {
 			m.Sex = "M"
@@ -301,11 +322,11 @@ func (p *importer) row(row int, cells []string) {
 		isHead = true
 	}
 	if m.IDNumber != "" {
-		if first, dup := p.seen[m.IDNumber]; dup {
+		if first, dup := p.seen[idcard.Pack(id)]; dup {
 			fail(fcIDNumber, own, fmt.Sprintf("与第%d行是同一人（身份证号码重复）", first),
 				fmt.Sprintf("the same person as row %d (duplicate ID)", first))
 		} else {
-			p.seen[m.IDNumber] = int32(row)
+			p.seen[idcard.Pack(id)] = int32(row)
 		}
 	}
 
@@ -319,7 +340,7 @@ func (p *importer) row(row int, cells []string) {
 				"the sex disagrees with the ID ("+id.Sex().String()+" by the ID)")
 		}
 	}
-	if s := cell(fcBirthDate); s != "" {
+	if s := cell(fcBirthDate); s != "" && s != m.BirthDate {
 		d, ok := p.date(s)
 		switch {
 		case !ok:
@@ -338,28 +359,49 @@ func (p *importer) row(row int, cells []string) {
 			}
 		}
 	}
+	pm.hh0 = int32(len(p.hhCells))
 	for c := fileCol(0); c < fcCount; c++ {
 		if fileColumns[c].household {
 			if s := cell(c); s != "" {
-				pm.hhCells = append(pm.hhCells, typedCell{c, s})
+				p.hhCells = append(p.hhCells, typedCell{c, s})
 			}
 		}
 	}
+	pm.hh1 = int32(len(p.hhCells))
 	if isHead {
 		pm.hh = p.household(idx, row, cell)
 	}
 
-	gi, ok := p.groups[key]
+	var gi int32
+	var ok bool
+	var packed uint64
+	if synthetic {
+		gi, ok = p.synth[key]
+	} else {
+		hid, _ := idcard.Parse(key) // valid: it was parsed above
+		packed = idcard.Pack(hid)
+		gi, ok = p.groups[packed]
+	}
 	if !ok {
-		gi = len(p.order)
-		p.groups[key] = gi
-		p.order = append(p.order, &importGroup{key: key, synthetic: synthetic, head: -1})
+		gi = int32(len(p.order))
+		if synthetic {
+			p.synth[key] = gi
+		} else {
+			p.groups[packed] = gi
+		}
+		p.order = append(p.order, importGroup{key: key, synthetic: synthetic, first: -1, head: -1})
 	}
-	g := p.order[gi]
+	g := &p.order[gi]
+	if g.n == 0 {
+		g.first = int32(idx)
+	} else {
+		p.pend[g.last].next = int32(idx)
+	}
+	g.last = int32(idx)
+	g.n++
 	if isHead && g.head < 0 {
-		g.head = len(g.rows)
+		g.head = int32(idx)
 	}
-	g.rows = append(g.rows, pm)
 }
 
 // detail reads the member's coded and descriptive columns.
@@ -736,50 +778,52 @@ func importPhoneOK(s string) bool {
 // accepted and rejected.
 func (p *importer) finish() {
 	f := p.f
-	for _, g := range p.order {
+	f.Households = make([]ImportHousehold, 0, len(p.order))
+	for gi := range p.order {
+		g := &p.order[gi]
 		if g.head < 0 {
 			if !g.synthetic {
-				for _, r := range g.rows {
-					p.fail(r.idx, r.row, fcHeadID, g.key, "文件中没有这位户主本人的行（与户主关系为“户主”、身份证号码为此号码的行）",
+				for i := g.first; i >= 0; i = p.pend[i].next {
+					p.fail(int(i), p.pend[i].row, fcHeadID, g.key, "文件中没有这位户主本人的行（与户主关系为“户主”、身份证号码为此号码的行）",
 						"the file has no row for this head (relationship 户主 and this ID)")
 				}
 			}
 		} else {
-			head := &g.rows[g.head]
-			for i, r := range g.rows {
+			head := &p.pend[g.head]
+			for i := g.first; i >= 0; i = p.pend[i].next {
 				if i == g.head {
 					continue
 				}
-				for _, tc := range r.hhCells {
-					if headValue(head.hhCells, tc.c) != tc.v {
-						p.fail(r.idx, r.row, tc.c, tc.v,
+				for _, tc := range p.hhCells[p.pend[i].hh0:p.pend[i].hh1] {
+					if headValue(p.hhCells[head.hh0:head.hh1], tc.c) != tc.v {
+						p.fail(int(i), p.pend[i].row, tc.c, tc.v,
 							fmt.Sprintf("家庭信息以户主行（第%d行）为准，其他成员行应留空或与户主行相同", head.row),
 							fmt.Sprintf("household details come from the head's row (row %d); leave this blank or repeat it", head.row))
 					}
 				}
 			}
-			if len(g.rows) > maxMembers {
-				p.fail(head.idx, head.row, fcHeadID, g.key,
-					fmt.Sprintf("该户共有%d名成员，超过%d人的上限（请检查户主身份证号是否填错）", len(g.rows), maxMembers),
-					fmt.Sprintf("the household has %d members, more than %d (check the head's ID)", len(g.rows), maxMembers))
+			if g.n > maxMembers {
+				p.fail(int(g.head), head.row, fcHeadID, g.key,
+					fmt.Sprintf("该户共有%d名成员，超过%d人的上限（请检查户主身份证号是否填错）", g.n, maxMembers),
+					fmt.Sprintf("the household has %d members, more than %d (check the head's ID)", g.n, maxMembers))
 			}
 		}
 		bad := g.head < 0
-		for _, r := range g.rows {
-			bad = bad || f.bad[r.idx]
+		for i := g.first; i >= 0 && !bad; i = p.pend[i].next {
+			bad = f.bad[i]
 		}
 		if bad {
-			rows := make([]int, len(g.rows))
-			for i, r := range g.rows {
-				rows[i] = r.row
+			rows := make([]int, 0, g.n)
+			for i := g.first; i >= 0; i = p.pend[i].next {
+				rows = append(rows, p.pend[i].row)
 			}
 			f.rejected = append(f.rejected, rows)
 			continue
 		}
-		f.Households = append(f.Households, g.build())
+		f.Households = append(f.Households, p.build(g))
 	}
 	sortRowErrors(f.Errors)
-	p.order, p.groups, p.seen = nil, nil, nil
+	p.pend, p.order, p.groups, p.synth, p.seen, p.hhCells = nil, nil, nil, nil, nil, nil
 }
 
 func headValue(cells []typedCell, c fileCol) string {
@@ -792,12 +836,19 @@ func headValue(cells []typedCell, c fileCol) string {
 }
 
 // build makes the household of a group without errors.
-func (g *importGroup) build() ImportHousehold {
-	head := &g.rows[g.head]
+func (p *importer) build(g *importGroup) ImportHousehold {
+	head := &p.pend[g.head]
+	incomes := 0
+	for i := g.first; i >= 0; i = p.pend[i].next {
+		incomes += bits.OnesCount8(p.pend[i].incSet)
+	}
 	h := Household{Village: head.hh.village, County: head.hh.county, Area: head.hh.area,
 		Address: head.hh.address, Bank: head.hh.bank, Assets: head.hh.assets,
-		Members: make([]Member, 0, len(g.rows))}
-	out := ImportHousehold{Rows: make([]int, 0, len(g.rows))}
+		Members: make([]Member, 0, g.n)}
+	if incomes > 0 {
+		h.Incomes = make([]Income, 0, incomes)
+	}
+	out := ImportHousehold{Rows: make([]int, 0, g.n)}
 	add := func(r *pendingMember) {
 		i := len(h.Members)
 		h.Members = append(h.Members, r.m)
@@ -810,9 +861,9 @@ func (g *importGroup) build() ImportHousehold {
 		}
 	}
 	add(head)
-	for i := range g.rows {
+	for i := g.first; i >= 0; i = p.pend[i].next {
 		if i != g.head {
-			add(&g.rows[i])
+			add(&p.pend[i])
 		}
 	}
 	out.Household = h

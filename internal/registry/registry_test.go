@@ -159,6 +159,17 @@ func TestUpdateMoveDeathSplitAndHistory(t *testing.T) {
 	if len(split.Members) != 1 || split.Members[0].Relationship != registry.Head {
 		t.Fatalf("split = %+v", split.Members)
 	}
+	// Merge the split-off household back.
+	merged, err := a.Registry.MergeHouseholds(ctx, clerk, split.ID, h.ID, "合户")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(merged.Members) != 2 || merged.Members[1].IDNumber != ids[1] || merged.Members[1].Relationship != registry.Other {
+		t.Fatalf("merged = %+v", merged.Members)
+	}
+	if empty, err := a.Registry.Household(ctx, clerk, split.ID); err != nil || len(empty.Members) != 0 {
+		t.Fatalf("source after merge = %+v, %v", empty.Members, err)
+	}
 	hist, err := a.Registry.History(ctx, clerk, h.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -167,11 +178,11 @@ func TestUpdateMoveDeathSplitAndHistory(t *testing.T) {
 	for _, c := range hist {
 		actions = append(actions, c.Action)
 	}
-	if got := strings.Join(actions, ","); got != "split,death,member.out,update,create" {
+	if got := strings.Join(actions, ","); got != "merge.in,split,death,member.out,update,create" {
 		t.Fatalf("history = %s", got)
 	}
-	if hist[3].Summary == "" || !strings.Contains(hist[3].Summary, "减少成员") {
-		t.Errorf("update summary = %q", hist[3].Summary)
+	if hist[4].Summary == "" || !strings.Contains(hist[4].Summary, "减少成员") {
+		t.Errorf("update summary = %q", hist[4].Summary)
 	}
 	if _, err := a.Registry.History(ctx, clerk2, h.ID); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("history across counties = %v", err)

@@ -485,8 +485,11 @@ func (s *RegistryStore) SaveHousehold(ctx context.Context, h *registry.Household
 		if err := newcomers.flush(ctx); err != nil {
 			return err
 		}
-		if _, err := s.db.exec(ctx, `UPDATE persons SET household_id = NULL, updated_at = ? WHERE household_id = ? AND id NOT IN (`+
-			placeholders(len(keep)-1)+`)`, append([]any{utc(h.UpdatedAt)}, keep...)...); err != nil {
+		detach := `UPDATE persons SET household_id = NULL, updated_at = ? WHERE household_id = ?`
+		if len(keep) > 1 { // an empty NOT IN () is an error on PostgreSQL
+			detach += ` AND id NOT IN (` + placeholders(len(keep)-1) + `)`
+		}
+		if _, err := s.db.exec(ctx, detach, append([]any{utc(h.UpdatedAt)}, keep...)...); err != nil {
 			return err
 		}
 		for _, t := range []string{"income_items", "assets", "expenditures", "enrolments"} {

@@ -15,6 +15,7 @@ import (
 	"safetynet/internal/access"
 	"safetynet/internal/apperr"
 	"safetynet/internal/calendar"
+	"safetynet/internal/money"
 	"safetynet/internal/policy"
 )
 
@@ -268,7 +269,7 @@ func paramTable(v policy.Version) []paramSection {
 	yuan := func(y policy.Yuan, unit string) string { return y.String() + " 元" + unit }
 	optYuan := func(y *policy.Yuan, unit string) string {
 		if y == nil {
-			return "不设 none"
+			return "不设"
 		}
 		return yuan(*y, unit)
 	}
@@ -284,7 +285,7 @@ func paramTable(v policy.Version) []paramSection {
 	sec("最低生活保障标准", "Dibao standards")
 	row("dibao.urban_standard", "城市低保标准", "Urban standard", yuan(d.UrbanStandard, "/人·月"))
 	row("dibao.rural_annual_standard", "农村低保标准", "Rural standard", yuan(d.RuralAnnualStandard, "/人·年"))
-	row("dibao.rural_annual_standard", "农村低保月标准（年标准÷12，"+string(d.RuralMonthlyRounding)+"）", "Rural standard per month",
+	row("dibao.rural_annual_standard", "农村低保月标准（年标准÷12，"+roundingZh(d.RuralMonthlyRounding)+"）", "Rural standard per month",
 		d.RuralMonthlyStandard().String()+" 元/人·月")
 	row("dibao.rural_tiers.A", "农村分档 A类（重点保障）", "Rural tier A", yuan(d.RuralTiers.A, "/人·月"))
 	row("dibao.rural_tiers.B", "农村分档 B类（基本保障）", "Rural tier B", yuan(d.RuralTiers.B, "/人·月"))
@@ -296,7 +297,7 @@ func paramTable(v policy.Version) []paramSection {
 	row("dibao.gradual_exit_months", "就业后渐退期", "Gradual exit after employment", days(d.GradualExitMonths, "个月"))
 
 	sec("收入与财产", "Income and assets")
-	row("income.exempt_kinds", "不计入家庭收入的类别", "Income kinds left out", strings.Join(p.Income.ExemptKinds, "、"))
+	row("income.exempt_kinds", "不计入家庭收入的类别", "Income kinds left out", incomeKindsZh(p.Income.ExemptKinds))
 	row("income.employment_cost.ratio", "就业成本扣除比例", "Employment-cost deduction", pct(p.Income.EmploymentCost.Ratio))
 	row("income.employment_cost.cap_multiple", "扣除上限（低保标准的倍数）", "Deduction cap (× standard)", p.Income.EmploymentCost.CapMultiple.String()+" 倍")
 	row("assets.vehicle_value", "机动车价值上限", "Vehicle value limit", yuan(p.Assets.VehicleValue, ""))
@@ -307,7 +308,7 @@ func paramTable(v policy.Version) []paramSection {
 	t := p.Tekun
 	sec("特困人员供养", "Extreme-poverty support (特困)")
 	row("tekun.basic_ratio", "基本生活标准（城市低保标准的倍数）", "Basic standard (× urban standard)", t.BasicRatio.String()+" 倍")
-	basic := t.Basic(d.UrbanStandard.Money()).String() + " 元/人·月（" + d.UrbanStandard.String() + " × " + t.BasicRatio.String() + "，" + string(t.BasicRounding) + "）"
+	basic := t.Basic(d.UrbanStandard.Money()).String() + " 元/人·月（" + d.UrbanStandard.String() + " × " + t.BasicRatio.String() + "，" + roundingZh(t.BasicRounding) + "）"
 	if t.BasicAmount != nil {
 		basic = t.BasicAmount.String() + " 元/人·月（公布额）"
 	}
@@ -390,6 +391,39 @@ func paramTable(v policy.Version) []paramSection {
 	row("review.unstable_months", "收入不稳定家庭（城市）", "Unstable (urban)", days(rv.UnstableMonths, "个月"))
 	row("review.unstable_rural_months", "收入不稳定家庭（农村）", "Unstable (rural)", days(rv.UnstableRuralMonths, "个月"))
 	return secs
+}
+
+var roundingNames = map[money.Rounding]string{
+	money.FenHalfUp: "四舍五入到分", money.FenUp: "进位到分", money.FenDown: "舍去到分",
+	money.YuanUp: "向上取整到元", money.YuanHalfUp: "四舍五入到元", money.YuanDown: "舍去到元", money.JiaoHalfUp: "四舍五入到角",
+}
+
+func roundingZh(r money.Rounding) string {
+	if s, ok := roundingNames[r]; ok {
+		return s
+	}
+	return string(r)
+}
+
+var incomeKindNames = map[string]string{
+	policy.IncomeWages: "工资性收入", policy.IncomeBusiness: "经营净收入", policy.IncomeProperty: "财产净收入",
+	policy.IncomeTransfer: "转移净收入", policy.IncomeOther: "其他收入", policy.IncomePensionBasic: "城乡居民基础养老金",
+	policy.IncomeReward: "见义勇为等奖励", policy.IncomeAssistance: "政府救助资金和物资", policy.IncomeSpecialCare: "优待抚恤金",
+	policy.IncomeFamilyPlanning: "计划生育奖励与扶助金", policy.IncomeScholarship: "奖学金", policy.IncomeElderlyAllowance: "高龄津贴",
+}
+
+func incomeKindsZh(kinds []string) string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = k
+		if zh, ok := incomeKindNames[k]; ok {
+			names[i] = zh
+		}
+	}
+	if len(names) == 0 {
+		return "无"
+	}
+	return strings.Join(names, "、")
 }
 
 // pct writes a proportion as a percentage when it is one exactly.
