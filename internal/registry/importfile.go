@@ -3,8 +3,6 @@ package registry
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -84,9 +82,9 @@ type ImportFile struct {
 	d1904     bool     // the xlsx file counts days from 1904
 	pos       []int32  // source row of each data row
 	raw       []string // xlsx: the cells of each data row, packed
-	csvData   []byte   // csv: the decoded file
-	csvOff    []int64  // csv: where each data row starts in csvData
-	csvComma  rune
+	csvText   string   // csv: the decoded file
+	csvOff    []int    // csv: where each data row starts in csvText
+	csvComma  byte
 	bad       []bool  // the data row has an error of its own
 	rejected  [][]int // rows of each rejected household
 }
@@ -276,14 +274,18 @@ type rowSource interface {
 	close()
 }
 
-// csvSource reads CSV rows, numbering them as Excel shows them: an empty
-// line is a row, and a quoted cell spanning lines is still one row.
+// csvSource reads CSV rows (RFC 4180, as Excel writes them) from the
+// decoded file held as one string; the cells are substrings of it, so a
+// row costs no allocation unless a cell has escaped quotes. Rows are
+// numbered as Excel shows them: an empty line is a row, and a quoted cell
+// spanning lines is still one row.
 type csvSource struct {
-	r       *csv.Reader
-	data    []byte
-	off     int64 // where the last row returned starts in data
-	row     int   // the last row returned
-	endLine int   // the line the last record ended on
+	text  string
+	pos   int // where the next row starts
+	off   int // where the last row returned starts
+	row   int
+	comma byte
+	rec   []string
 }
 
 func newCSVSource(data []byte) (*csvSource, error) {
@@ -306,50 +308,100 @@ func newCSVSource(data []byte) (*csvSource, error) {
 		}
 		data = d
 	}
-	r := csv.NewReader(bytes.NewReader(data))
-	first, _, _ := bytes.Cut(data, []byte("\n"))
-	if !bytes.ContainsRune(first, ',') && bytes.ContainsRune(first, '\t') {
-		r.Comma = '\t'
+	s := &csvSource{text: string(data), comma: ','}
+	first, _, _ := strings.Cut(s.text, "\n")
+	if !strings.Contains(first, ",") && strings.Contains(first, "\t") {
+		s.comma = '\t' // Excel's "Unicode text"
 	}
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
-	return &csvSource{r: r, data: data}, nil
+	return s, nil
 }
 
 func (s *csvSource) next() (int, []string, error) {
-	s.off = s.r.InputOffset()
-	rec, err := s.r.Read()
-	if err == io.EOF {
+	if s.pos >= len(s.text) {
 		return 0, nil, io.EOF
 	}
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			row := s.row + 1 + max(0, pe.StartLine-s.endLine-1)
-			return 0, nil, importInvalid(fmt.Sprintf("rows[%d]", row),
-				fmt.Sprintf("第%d行 CSV 格式错误：%s，文件无法继续读取", row, csvErrZh(pe.Err)),
-				fmt.Sprintf("row %d: malformed CSV: %v", row, pe.Err))
-		}
-		return 0, nil, apperr.Wrap(apperr.Invalid, err, "无法读取文件", "cannot read the file")
+	s.off = s.pos
+	s.row++
+	rec, end, ok := parseCSVRecord(s.text, s.pos, s.comma, s.rec[:0])
+	if !ok {
+		return 0, nil, importInvalid(fmt.Sprintf("rows[%d]", s.row),
+			fmt.Sprintf("第%d行 CSV 格式错误：引号不配对，文件无法继续读取", s.row),
+			fmt.Sprintf("row %d: malformed CSV: unmatched quote", s.row))
 	}
-	start, _ := s.r.FieldPos(0)
-	s.row += max(1, start-s.endLine)
-	last, _ := s.r.FieldPos(len(rec) - 1)
-	s.endLine = last + strings.Count(rec[len(rec)-1], "\n")
+	s.rec, s.pos = rec, end
 	return s.row, rec, nil
 }
 
 func (s *csvSource) numeric(int, int) bool { return false }
 func (s *csvSource) close()                {}
 
-func csvErrZh(err error) string {
-	switch {
-	case errors.Is(err, csv.ErrBareQuote):
-		return "未加引号的内容中出现了引号"
-	case errors.Is(err, csv.ErrQuote):
-		return "引号不配对"
+// parseCSVRecord parses the record starting at text[i], appending its
+// cells to rec, and returns where the next record starts. It reports
+// false for a quoted cell without its closing quote, or with anything
+// but a separator or line end after it. A quote inside an unquoted cell
+// is taken literally. Line ends are \n or \r\n; within a quoted cell \r\n
+// becomes \n.
+func parseCSVRecord(text string, i int, comma byte, rec []string) ([]string, int, bool) {
+	lineEnd := -1
+	for {
+		if i < len(text) && text[i] == '"' {
+			i++
+			start := i
+			var esc []byte
+			var cell string
+			for {
+				j := strings.IndexByte(text[i:], '"')
+				if j < 0 {
+					return rec, 0, false
+				}
+				i += j
+				if i+1 < len(text) && text[i+1] == '"' {
+					esc = append(esc, text[start:i+1]...)
+					i += 2
+					start = i
+					continue
+				}
+				if esc == nil {
+					cell = text[start:i]
+				} else {
+					cell = string(append(esc, text[start:i]...))
+				}
+				i++
+				break
+			}
+			if strings.Contains(cell, "\r\n") {
+				cell = strings.ReplaceAll(cell, "\r\n", "\n")
+			}
+			rec = append(rec, cell)
+			lineEnd = -1
+			switch {
+			case i >= len(text):
+				return rec, i, true
+			case text[i] == comma:
+				i++
+				continue
+			case text[i] == '\n':
+				return rec, i + 1, true
+			case text[i] == '\r' && (i+1 == len(text) || text[i+1] == '\n'):
+				return rec, min(i+2, len(text)), true
+			}
+			return rec, 0, false
+		}
+		if lineEnd < i {
+			if e := strings.IndexByte(text[i:], '\n'); e >= 0 {
+				lineEnd = i + e
+			} else {
+				lineEnd = len(text)
+			}
+		}
+		if k := strings.IndexByte(text[i:lineEnd], comma); k >= 0 {
+			rec = append(rec, text[i:i+k])
+			i += k + 1
+			continue
+		}
+		rec = append(rec, strings.TrimSuffix(text[i:lineEnd], "\r"))
+		return rec, min(lineEnd+1, len(text)), true
 	}
-	return "无法解析"
 }
 
 // xlsxSource reads the rows of a worksheet as stored: numbers unformatted
@@ -479,12 +531,10 @@ func columnByHeader(h string) (fileCol, bool) {
 
 // cells returns the cells of data row i as the file has them.
 func (f *ImportFile) cells(i int) []string {
-	if f.csvData == nil {
+	if f.csvOff == nil {
 		return unpackCells(f.raw[i])
 	}
-	r := csv.NewReader(bytes.NewReader(f.csvData[f.csvOff[i]:]))
-	r.Comma, r.FieldsPerRecord = f.csvComma, -1
-	rec, _ := r.Read()
+	rec, _, _ := parseCSVRecord(f.csvText, f.csvOff[i], f.csvComma, nil)
 	return rec
 }
 

@@ -20,6 +20,9 @@ import (
 	"safetynet/internal/region"
 )
 
+// importRowLimit is MaxImportRows, lowered by tests.
+var importRowLimit = MaxImportRows
+
 // importSource is the Source of the income items of an import: what the
 // file holds is what the household declared.
 const importSource = "申报"
@@ -36,8 +39,8 @@ type importer struct {
 	todayS string
 	codes  *importCodes
 
-	pend     []pendingMember  // one per data row, at the data row's index
-	groups   map[uint64]int32 // packed head ID → index in order
+	pend     [][]pendingMember // one per data row, by the data row's index, in chunks (see row)
+	groups   map[uint64]int32  // packed head ID → index in order
 	order    []importGroup
 	seen     map[uint64]int32 // packed resident ID → first row
 	hhCells  []typedCell
@@ -81,9 +84,9 @@ type householdCells struct {
 }
 
 type villageCheck struct {
-	code    string
-	zh, en  string // the error, "" for a valid village
-	invalid bool
+	code   string
+	county string
+	zh, en string // the error, "" for a valid village
 }
 
 var chinaZone = time.FixedZone("CST", 8*60*60)
@@ -110,13 +113,13 @@ func newImporter(lookup DivisionLookup, xlsx bool, src rowSource, size int) *imp
 	p.f.pos = make([]int32, 0, hint)
 	if c, ok := src.(*csvSource); ok {
 		p.csv = c
-		p.f.csvData, p.f.csvComma = c.data, c.r.Comma
-		p.f.csvOff = make([]int64, 0, hint)
+		p.f.csvText, p.f.csvComma = c.text, c.comma
+		p.f.csvOff = make([]int, 0, hint)
 	} else {
 		p.f.raw = make([]string, 0, hint)
 	}
 	p.f.bad = make([]bool, 0, hint)
-	p.pend = make([]pendingMember, 0, hint)
+	p.order = make([]importGroup, 0, hint/3)
 	return p
 }
 
@@ -144,7 +147,7 @@ func (p *importer) run() (*ImportFile, error) {
 			}
 			continue
 		}
-		if p.f.Rows >= MaxImportRows {
+		if p.f.Rows >= importRowLimit {
 			return nil, importInvalid("file", fmt.Sprintf("文件超过 %d 行，请拆分后分批导入", MaxImportRows),
 				fmt.Sprintf("the file has more than %d rows; split it", MaxImportRows))
 		}
@@ -254,8 +257,15 @@ func (p *importer) row(row int, cells []string) {
 	}
 	fail := func(c fileCol, v, zh, en string) { p.fail(idx, row, c, v, zh, en) }
 	// Validate in place: pm never moves, as pend grows only here.
-	p.pend = append(p.pend, pendingMember{row: row, next: -1})
-	pm := &p.pend[idx]
+	// Chunks, so that the rows are neither copied as they grow nor
+	// allocated ahead by a guess.
+	if idx%pendChunk == 0 {
+		p.pend = append(p.pend, make([]pendingMember, 0, pendChunk))
+	}
+	chunk := &p.pend[len(p.pend)-1]
+	*chunk = (*chunk)[:len(*chunk)+1] // zeroed by make
+	pm := &(*chunk)[len(*chunk)-1]
+	pm.row, pm.next = row, -1
 	m := &pm.m
 
 	own := cell(fcIDNumber)
@@ -290,11 +300,12 @@ func (p *importer) row(row int, cells []string) {
 	// The head key groups the rows of a household.
 	headS := cell(fcHeadID)
 	var key string
+	var hid idcard.ID
 	synthetic := false
 	switch {
 	case headS == "" && rel == Head && relOK:
 		if m.IDNumber != "" {
-			key = m.IDNumber
+			key, hid = m.IDNumber, id
 		} else {
 			key, synthetic = "?"+strings.ToUpper(cleanID(own)), true
 		}
@@ -303,7 +314,7 @@ func (p *importer) row(row int, cells []string) {
 		key, synthetic = "#"+strconv.Itoa(row), true
 	default:
 		if v, ok := p.parseID(idx, row, fcHeadID, headS); ok {
-			key = v.String()
+			key, hid = v.String(), v
 		} else {
 			key, synthetic = "?"+strings.ToUpper(cleanID(headS)), true
 		}
@@ -359,8 +370,10 @@ func (p *importer) row(row int, cells []string) {
 			}
 		}
 	}
+	// Other members' household cells must match the head's; keep them
+	// (they are rare) to compare when the head is known.
 	pm.hh0 = int32(len(p.hhCells))
-	for c := fileCol(0); c < fcCount; c++ {
+	for c := fileCol(0); c < fcCount && !isHead; c++ {
 		if fileColumns[c].household {
 			if s := cell(c); s != "" {
 				p.hhCells = append(p.hhCells, typedCell{c, s})
@@ -378,7 +391,6 @@ func (p *importer) row(row int, cells []string) {
 	if synthetic {
 		gi, ok = p.synth[key]
 	} else {
-		hid, _ := idcard.Parse(key) // valid: it was parsed above
 		packed = idcard.Pack(hid)
 		gi, ok = p.groups[packed]
 	}
@@ -395,7 +407,7 @@ func (p *importer) row(row int, cells []string) {
 	if g.n == 0 {
 		g.first = int32(idx)
 	} else {
-		p.pend[g.last].next = int32(idx)
+		p.member(g.last).next = int32(idx)
 	}
 	g.last = int32(idx)
 	g.n++
@@ -500,7 +512,7 @@ func (p *importer) household(idx, row int, cell func(fileCol) string) *household
 		if v.zh != "" {
 			fail(fcVillage, s, v.zh, v.en)
 		}
-		h.village, h.county = v.code, CountyOf(v.code)
+		h.village, h.county = v.code, v.county
 	}
 	switch s := cell(fcArea); s {
 	case "":
@@ -595,7 +607,7 @@ func (p *importer) village(s string) villageCheck {
 		v = villageCheck{code: code, zh: "这是" + d.Level.Zh() + "区划（" + d.Name + "）的代码，应填写村（社区）代码",
 			en: "this is the code of a " + d.Level.String() + "; write a village code"}
 	} else {
-		v = villageCheck{code: code}
+		v = villageCheck{code: code, county: CountyOf(code)}
 	}
 	if len(p.villages) < 100_000 {
 		p.villages[s] = v
@@ -783,20 +795,24 @@ func (p *importer) finish() {
 		g := &p.order[gi]
 		if g.head < 0 {
 			if !g.synthetic {
-				for i := g.first; i >= 0; i = p.pend[i].next {
-					p.fail(int(i), p.pend[i].row, fcHeadID, g.key, "文件中没有这位户主本人的行（与户主关系为“户主”、身份证号码为此号码的行）",
+				for i := g.first; i >= 0; i = p.member(i).next {
+					p.fail(int(i), p.member(i).row, fcHeadID, g.key, "文件中没有这位户主本人的行（与户主关系为“户主”、身份证号码为此号码的行）",
 						"the file has no row for this head (relationship 户主 and this ID)")
 				}
 			}
 		} else {
-			head := &p.pend[g.head]
-			for i := g.first; i >= 0; i = p.pend[i].next {
+			head := p.member(g.head)
+			var headCells []string
+			for i := g.first; i >= 0; i = p.member(i).next {
 				if i == g.head {
 					continue
 				}
-				for _, tc := range p.hhCells[p.pend[i].hh0:p.pend[i].hh1] {
-					if headValue(p.hhCells[head.hh0:head.hh1], tc.c) != tc.v {
-						p.fail(int(i), p.pend[i].row, tc.c, tc.v,
+				for _, tc := range p.hhCells[p.member(i).hh0:p.member(i).hh1] {
+					if headCells == nil {
+						headCells = f.cells(int(g.head))
+					}
+					if j := p.at[tc.c]; j >= len(headCells) || strings.TrimSpace(headCells[j]) != tc.v {
+						p.fail(int(i), p.member(i).row, tc.c, tc.v,
 							fmt.Sprintf("家庭信息以户主行（第%d行）为准，其他成员行应留空或与户主行相同", head.row),
 							fmt.Sprintf("household details come from the head's row (row %d); leave this blank or repeat it", head.row))
 					}
@@ -809,13 +825,13 @@ func (p *importer) finish() {
 			}
 		}
 		bad := g.head < 0
-		for i := g.first; i >= 0 && !bad; i = p.pend[i].next {
+		for i := g.first; i >= 0 && !bad; i = p.member(i).next {
 			bad = f.bad[i]
 		}
 		if bad {
 			rows := make([]int, 0, g.n)
-			for i := g.first; i >= 0; i = p.pend[i].next {
-				rows = append(rows, p.pend[i].row)
+			for i := g.first; i >= 0; i = p.member(i).next {
+				rows = append(rows, p.member(i).row)
 			}
 			f.rejected = append(f.rejected, rows)
 			continue
@@ -826,21 +842,17 @@ func (p *importer) finish() {
 	p.pend, p.order, p.groups, p.synth, p.seen, p.hhCells = nil, nil, nil, nil, nil, nil
 }
 
-func headValue(cells []typedCell, c fileCol) string {
-	for _, tc := range cells {
-		if tc.c == c {
-			return tc.v
-		}
-	}
-	return ""
-}
+const pendChunk = 4096
+
+// member returns the pending member of data row i.
+func (p *importer) member(i int32) *pendingMember { return &p.pend[i/pendChunk][i%pendChunk] }
 
 // build makes the household of a group without errors.
 func (p *importer) build(g *importGroup) ImportHousehold {
-	head := &p.pend[g.head]
+	head := p.member(g.head)
 	incomes := 0
-	for i := g.first; i >= 0; i = p.pend[i].next {
-		incomes += bits.OnesCount8(p.pend[i].incSet)
+	for i := g.first; i >= 0; i = p.member(i).next {
+		incomes += bits.OnesCount8(p.member(i).incSet)
 	}
 	h := Household{Village: head.hh.village, County: head.hh.county, Area: head.hh.area,
 		Address: head.hh.address, Bank: head.hh.bank, Assets: head.hh.assets,
@@ -861,9 +873,9 @@ func (p *importer) build(g *importGroup) ImportHousehold {
 		}
 	}
 	add(head)
-	for i := g.first; i >= 0; i = p.pend[i].next {
+	for i := g.first; i >= 0; i = p.member(i).next {
 		if i != g.head {
-			add(&p.pend[i])
+			add(p.member(i))
 		}
 	}
 	out.Household = h

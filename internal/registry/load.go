@@ -38,7 +38,7 @@ type ImportResult struct {
 // loadBatch is how many households one transaction loads: small enough
 // that a killed import loses at most one batch, which a re-run then loads
 // (re-importing duplicates no one).
-const loadBatch = 2000
+const loadBatch = 5000
 
 // ImportHouseholds checks a file read by ReadFile against the registry and
 // loads it as mode says. Each household is new (its head belongs to no

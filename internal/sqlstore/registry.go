@@ -395,11 +395,15 @@ func (s *RegistryStore) Search(ctx context.Context, f registry.SearchFilter) ([]
 			m = `p.id_number = ?`
 			args = append(args, f.Term)
 		case registry.SearchPhone:
-			m = `p.phone = ?`
+			m = `p.phone = ? AND p.phone <> ''`
 			args = append(args, f.Term)
 		case registry.SearchName:
-			m = `p.name = ?`
-			args = append(args, f.Term)
+			// Names are found through their pinyin index (homophones are
+			// then told apart by the characters), which spares the
+			// persons table an index of its own on name.
+			py, _ := registry.NameKeys(f.Term)
+			m = `p.name_py = ? AND p.name = ?`
+			args = append(args, py, f.Term)
 		case registry.SearchPinyin:
 			plo, phi := prefixRange(strings.ToLower(f.Term))
 			m = `((p.name_py >= ? AND p.name_py < ?) OR p.name_abbr = ?)`

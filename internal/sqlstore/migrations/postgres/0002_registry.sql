@@ -27,4 +27,3 @@ CREATE TABLE persons (
     updated_at   TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX persons_household ON persons (household_id);
-CREATE INDEX persons_county ON persons (county);
