@@ -514,3 +514,32 @@ func (s *RegistryStore) SaveHousehold(ctx context.Context, h *registry.Household
 		return nil
 	})
 }
+
+// SampleIDNumbers returns up to n resident IDs of persons spread over the
+// table, picked from random points of the key range (for benchmarks).
+func (s *RegistryStore) SampleIDNumbers(ctx context.Context, n int, rnd func(lo, hi int64) int64) ([]string, error) {
+	var lo, hi sql.NullInt64
+	if err := s.db.queryRow(ctx, `SELECT MIN(id), MAX(id) FROM persons`).Scan(&lo, &hi); err != nil {
+		return nil, translate(err)
+	}
+	if !lo.Valid {
+		return nil, nil
+	}
+	out := make([]string, 0, n)
+	for tries := 0; len(out) < n && tries < 4*n; tries++ {
+		var id string
+		err := s.db.queryRow(ctx, `SELECT id_number FROM persons WHERE id >= ? AND id_number IS NOT NULL ORDER BY id LIMIT 1`,
+			rnd(lo.Int64, hi.Int64)).Scan(&id)
+		if err == nil {
+			out = append(out, id)
+		} else if err != sql.ErrNoRows {
+			return nil, translate(err)
+		}
+	}
+	return out, nil
+}
+
+// CountPersons counts the persons stored.
+func (s *RegistryStore) CountPersons(ctx context.Context, n *int) error {
+	return translate(s.db.queryRow(ctx, `SELECT COUNT(*) FROM persons`).Scan(n))
+}
