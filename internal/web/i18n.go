@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -13,8 +14,10 @@ var shanghai = func() *time.Location {
 	return time.FixedZone("CST", 8*3600)
 }()
 
-// langOf returns "en" when the caller chose English (cookie "lang" or the
-// Accept-Language of an API client), else "zh".
+// langOf returns "en" when the caller chose English, else "zh". The web
+// UI is Chinese unless the user switched (cookie "lang"), whatever the
+// browser prefers: an office's browsers are often set up in English. API
+// clients may ask with Accept-Language.
 func langOf(r *http.Request) string {
 	if c, err := r.Cookie("lang"); err == nil {
 		if c.Value == "en" {
@@ -22,8 +25,10 @@ func langOf(r *http.Request) string {
 		}
 		return "zh"
 	}
-	if al := r.Header.Get("Accept-Language"); len(al) >= 2 && al[:2] == "en" {
-		return "en"
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		if al := r.Header.Get("Accept-Language"); len(al) >= 2 && al[:2] == "en" {
+			return "en"
+		}
 	}
 	return "zh"
 }
@@ -107,6 +112,7 @@ var messages = map[string][2]string{
 	"hh.prev":         {"上一页", "Previous"},
 	"hh.next":         {"下一页", "Next"},
 	"hh.page":         {"第", "Page"},
+	"hh.pageSuffix":   {"页", ""},
 	"hh.importLink":   {"批量导入", "Import a file"},
 	"hh.bank":         {"发放账户", "Payment account"},
 	"hh.ethnicity":    {"民族", "Ethnicity"},
