@@ -68,6 +68,7 @@ commands:
   import households FILE [--mode check|all|good] [--db DSN]   load households from the Excel/CSV template
   export households [--region CODE] FILE [--db DSN]          write households in the template's columns
   audit verify [--db DSN]                         walk the audit hash chain
+  synth --scale small|county|yunnan [--seed N] (--out DIR | --db DSN) [--workers N]   generate the synthetic province
   bench search [--db DSN] [--n N] [--concurrency C]   time look-ups by resident ID on a loaded registry
   calc [--db DSN]                                 compute a benefit: JSON request on stdin (--db adds published policy versions)
   policy list [--region CODE] | policy publish FILE   [--db DSN]
@@ -109,6 +110,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = runExport(ctx, args[1:], env)
 	case "bench":
 		err = runBench(ctx, args[1:], env)
+	case "synth":
+		err = runSynth(ctx, args[1:], env)
 	case "calc":
 		return runCalc(ctx, args[1:], env)
 	case "version":

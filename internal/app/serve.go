@@ -15,6 +15,8 @@ import (
 	"safetynet/internal/apperr"
 	"safetynet/internal/calendar"
 	"safetynet/internal/policy"
+	"safetynet/internal/registry"
+	"safetynet/internal/synth"
 )
 
 // Main is a running server, startable from a test on ":0".
@@ -41,6 +43,10 @@ func (m *Main) Start(ctx context.Context) error {
 	m.app = a
 	if m.Demo {
 		if err := seedDemo(ctx, a, m.Env.Stdout); err != nil {
+			a.DB.Close()
+			return err
+		}
+		if err := seedDemoHouseholds(ctx, a, m.Env.Stdout); err != nil {
 			a.DB.Close()
 			return err
 		}
@@ -143,6 +149,24 @@ func seedDemo(ctx context.Context, a *App, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "  %-11s %s  %-19s %s\n", d.username, pw, d.role, a.Divisions.Tree().Path(d.region))
 	}
+	return nil
+}
+
+// seedDemoHouseholds fills an empty registry with the small synthetic
+// province (五华区 and 禄劝县, about 4,000 households).
+func seedDemoHouseholds(ctx context.Context, a *App, out io.Writer) error {
+	var n int
+	if err := a.DB.Registry().CountPersons(ctx, &n); err != nil || n > 0 {
+		return err
+	}
+	loader := loaderFunc(func(ctx context.Context, hs []registry.Household) error {
+		return a.DB.Registry().LoadHouseholds(ctx, hs)
+	})
+	st, err := synth.Run(ctx, synth.Config{Scale: "small", Seed: 1}, synth.Output{Loader: loader})
+	if err != nil {
+		return fmt.Errorf("demo households: %w", err)
+	}
+	fmt.Fprintf(out, "演示数据 demo registry: %d households, %d persons (synthetic, 五华区 and 禄劝县)\n", st.Households, st.Persons)
 	return nil
 }
 
