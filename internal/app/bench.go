@@ -131,4 +131,3 @@ func report(env Env, what string, lat []time.Duration, total time.Duration) {
 	fmt.Fprintf(env.Stdout, "%-50s %8.0f req/s  p50 %-9v p99 %-9v max %v\n", what, float64(len(lat))/total.Seconds(),
 		pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond))
 }
-

@@ -80,6 +80,9 @@ func runSynth(ctx context.Context, args []string, env Env) (err error) {
 			loading += time.Since(t)
 			return err
 		}
+		// Large batches: each commit rewrites the hot index pages to the
+		// WAL, so fewer, bigger transactions write much less.
+		o.Batch = 20000
 		o.Loader = loaderFunc(func(ctx context.Context, hs []registry.Household) error {
 			t := time.Now()
 			err := a.DB.Registry().LoadHouseholds(ctx, hs)

@@ -30,7 +30,7 @@ type ExportOptions struct {
 // not part of the file; yearly income items are written as monthly
 // amounts; items of the household itself (no member) go on the head's row.
 type Exporter struct {
-	out   rowWriter
+	out   fileRowWriter
 	opts  ExportOptions
 	cells []string
 	err   error
@@ -41,7 +41,7 @@ type Exporter struct {
 // whole file (the sheet is streamed through a temporary file, so memory
 // stays flat however many households there are).
 func NewExporter(w io.Writer, format string, opts ExportOptions) (*Exporter, error) {
-	var out rowWriter
+	var out fileRowWriter
 	var err error
 	switch strings.ToLower(strings.TrimPrefix(format, ".")) {
 	case "csv":
@@ -76,15 +76,15 @@ func NewXLSXExporter(w io.Writer, opts ExportOptions) (*Exporter, error) {
 
 // WriteCSV writes households as a CSV export file.
 func WriteCSV(w io.Writer, hs []Household, opts ExportOptions) error {
-	return writeAll(w, "csv", hs, opts)
+	return exportAll(w, "csv", hs, opts)
 }
 
 // WriteXLSX writes households as an Excel export file.
 func WriteXLSX(w io.Writer, hs []Household, opts ExportOptions) error {
-	return writeAll(w, "xlsx", hs, opts)
+	return exportAll(w, "xlsx", hs, opts)
 }
 
-func writeAll(w io.Writer, format string, hs []Household, opts ExportOptions) error {
+func exportAll(w io.Writer, format string, hs []Household, opts ExportOptions) error {
 	e, err := NewExporter(w, format, opts)
 	if err != nil {
 		return err
@@ -157,13 +157,18 @@ func (e *Exporter) Write(h Household) error {
 		c[fcHeadID] = e.id(headID)
 		c[fcIDNumber] = e.id(m.IDNumber)
 		c[fcName] = m.Name
-		c[fcSex] = map[string]string{"M": "男", "F": "女"}[m.Sex]
+		switch m.Sex {
+		case "M":
+			c[fcSex] = "男"
+		case "F":
+			c[fcSex] = "女"
+		}
 		c[fcBirthDate] = m.BirthDate
 		c[fcRelationship] = m.Relationship.Zh()
-		c[fcEthnicity] = nameOr(Ethnicities, m.Ethnicity)
-		c[fcMarital] = nameOr(MaritalStatuses, m.Marital)
+		c[fcEthnicity] = exportName(Ethnicities, m.Ethnicity)
+		c[fcMarital] = exportName(MaritalStatuses, m.Marital)
 		c[fcPhone] = m.Phone
-		c[fcDisabilityCategory] = nameOr(DisabilityCategories, m.Disability.Category)
+		c[fcDisabilityCategory] = exportName(DisabilityCategories, m.Disability.Category)
 		if g := m.Disability.Grade; g >= 1 && g <= 4 {
 			c[fcDisabilityGrade] = disabilityGrades[g]
 		} else if g != 0 {
@@ -171,14 +176,14 @@ func (e *Exporter) Write(h Household) error {
 		}
 		c[fcDisabilityCert] = m.Disability.Cert
 		if e.opts.MaskIDs {
-			c[fcDisabilityCert] = maskCert(m.Disability.Cert)
+			c[fcDisabilityCert] = exportMaskCert(m.Disability.Cert)
 		}
-		c[fcSelfCare] = selfCareNames(m.SelfCare)
-		c[fcLabour] = nameOr(LabourCapacities, m.Labour)
+		c[fcSelfCare] = exportSelfCare(m.SelfCare)
+		c[fcLabour] = exportName(LabourCapacities, m.Labour)
 		c[fcIllness] = m.SeriousIllness
-		c[fcEducation] = nameOr(EducationStages, m.Education)
-		c[fcEmployment] = nameOr(Employments, m.Employment)
-		c[fcExcluded] = nameOr(Exclusions, m.Excluded)
+		c[fcEducation] = exportName(EducationStages, m.Education)
+		c[fcEmployment] = exportName(Employments, m.Employment)
+		c[fcExcluded] = exportName(Exclusions, m.Excluded)
 		c[fcDeathDate] = m.DeathDate
 		for k, col := range incomeCols {
 			if hasIncome[i]&(1<<k) != 0 {
@@ -199,7 +204,12 @@ func (e *Exporter) Write(h Household) error {
 // household fills the household columns of the head's row.
 func (e *Exporter) household(h Household, c []string) {
 	c[fcVillage] = h.Village
-	c[fcArea] = map[Area]string{Urban: "城镇", Rural: "农村"}[h.Area]
+	switch h.Area {
+	case Urban:
+		c[fcArea] = "城镇"
+	case Rural:
+		c[fcArea] = "农村"
+	}
 	c[fcAddress] = h.Address
 	c[fcBank] = h.Bank.Bank
 	c[fcAccount] = h.Bank.Account
@@ -258,25 +268,25 @@ func (e *Exporter) Close() error {
 	return err
 }
 
-func maskCert(s string) string {
+func exportMaskCert(s string) string {
 	if len(s) < 18 {
 		return strings.Repeat("*", len(s))
 	}
 	return s[:6] + "********" + s[14:]
 }
 
-// nameOr returns the name of a code, or the code itself when the table
+// exportName returns the name of a code, or the code itself when the table
 // does not know it.
-func nameOr(table map[string]string, code string) string {
+func exportName(table map[string]string, code string) string {
 	if n, ok := table[code]; ok {
 		return n
 	}
 	return code
 }
 
-// selfCareNames lists the failed activities as the template writes them:
+// exportSelfCare lists the failed activities as the template writes them:
 // 吃饭、穿衣.
-func selfCareNames(s SelfCare) string {
+func exportSelfCare(s SelfCare) string {
 	var names []string
 	for i, a := range SelfCareActivities {
 		if s&(1<<i) != 0 {
@@ -286,8 +296,8 @@ func selfCareNames(s SelfCare) string {
 	return strings.Join(names, "、")
 }
 
-// rowWriter writes the rows of a CSV or xlsx file.
-type rowWriter interface {
+// fileRowWriter writes the rows of a CSV or xlsx file.
+type fileRowWriter interface {
 	write(cells []string) error
 	close() error
 }

@@ -11,8 +11,8 @@ import (
 	"safetynet/internal/region"
 )
 
-// csvRecords parses all of text with parseCSVRecord.
-func csvRecords(t *testing.T, text string) ([][]string, bool) {
+// impCSVRecords parses all of text with parseCSVRecord.
+func impCSVRecords(t *testing.T, text string) ([][]string, bool) {
 	var out [][]string
 	for pos := 0; pos < len(text); {
 		rec, end, ok := parseCSVRecord(text, pos, ',', nil)
@@ -45,7 +45,7 @@ func TestParseCSVRecord(t *testing.T) {
 		{"\"a\"b,c\n", ``, false},
 	}
 	for _, c := range cases {
-		got, ok := csvRecords(t, c.in)
+		got, ok := impCSVRecords(t, c.in)
 		if ok != c.ok || (ok && fmt.Sprint(got) != c.want) {
 			t.Errorf("%q: got %q, %v; want %s, %v", c.in, got, ok, c.want, c.ok)
 		}
@@ -60,7 +60,7 @@ func FuzzCSVRecord(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		ours, ok := csvRecords(t, s)
+		ours, ok := impCSVRecords(t, s)
 		r := csv.NewReader(strings.NewReader(s))
 		r.FieldsPerRecord = -1
 		theirs, err := r.ReadAll()

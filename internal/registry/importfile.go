@@ -3,6 +3,7 @@ package registry
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -74,7 +75,7 @@ type ImportFile struct {
 	Rows       int        // data rows read (empty rows are skipped)
 	Errors     []RowError // in row order, at most MaxImportErrors
 	Truncated  bool       // there were more errors than listed
-	Warnings   []RowError // e.g. fileColumns not recognised, which are ignored
+	Warnings   []RowError // e.g. columns not recognised, which are ignored
 
 	header    []string // the header row as written
 	headerRow int
@@ -111,29 +112,53 @@ func (f *ImportFile) Members() int {
 
 // Reject records an error found outside the file (a member who already
 // belongs to another household) and moves the household with that row to
-// the rejected ones. householdIdx is the household's index in Households;
-// the row decides, so an index made stale by an earlier Reject does no
+// the rejected ones. householdIdx is the household's index in Households,
+// but the row decides, so an index made stale by an earlier Reject does no
 // harm. column is the Chinese header ("身份证号码"), or "" for the row.
+// Each call is linear in the size of the file: to reject many, use
+// RejectRows.
 func (f *ImportFile) Reject(householdIdx int, row int, column, msg, msgEN string) {
-	e := RowError{Row: row, Column: column, Msg: msg, MsgEN: msgEN}
-	if c, ok := columnByHeader(column); ok {
-		e.Key = fileColumns[c].key
+	f.RejectRows([]RowError{{Row: row, Column: column, Msg: msg, MsgEN: msgEN}})
+}
+
+// RejectRows records errors found outside the file, each naming a row
+// and the Chinese header of a column (Key and Value are filled in), and
+// moves the households with those rows to the rejected ones, in one pass.
+func (f *ImportFile) RejectRows(errs []RowError) {
+	if len(errs) == 0 {
+		return
 	}
-	if i := f.dataIndex(row); i >= 0 {
-		e.Value = clipCell(f.cell(i, column))
-		f.bad[i] = true
+	rows := make(map[int]bool, len(errs))
+	for _, e := range errs {
+		if c, ok := columnByHeader(e.Column); ok {
+			e.Key = fileColumns[c].key
+		}
+		if i := f.dataIndex(e.Row); i >= 0 {
+			e.Value = clipCell(f.cell(i, e.Column))
+			f.bad[i] = true
+		}
+		rows[e.Row] = true
+		if len(errs) == 1 {
+			// One error goes in place, after the others of its row.
+			at, _ := slices.BinarySearchFunc(f.Errors, e.Row+1, func(x RowError, r int) int { return x.Row - r })
+			f.Errors = slices.Insert(f.Errors, at, e)
+		} else {
+			f.Errors = append(f.Errors, e)
+		}
 	}
-	at, _ := slices.BinarySearchFunc(f.Errors, row, func(e RowError, r int) int { return e.Row - (r + 1) })
-	f.Errors = slices.Insert(f.Errors, at, e)
-	if householdIdx < 0 || householdIdx >= len(f.Households) || !slices.Contains(f.Households[householdIdx].Rows, row) {
-		householdIdx = slices.IndexFunc(f.Households, func(h ImportHousehold) bool { return slices.Contains(h.Rows, row) })
+	if len(errs) > 1 {
+		sortImportErrors(f.Errors)
 	}
-	if householdIdx < 0 {
-		return // already rejected, or not a data row
+	kept := f.Households[:0]
+	for _, h := range f.Households {
+		if slices.ContainsFunc(h.Rows, func(r int) bool { return rows[r] }) {
+			f.rejected = append(f.rejected, slices.Sorted(slices.Values(h.Rows)))
+			continue
+		}
+		kept = append(kept, h)
 	}
-	rows := slices.Sorted(slices.Values(f.Households[householdIdx].Rows))
-	f.rejected = append(f.rejected, rows)
-	f.Households = slices.Delete(f.Households, householdIdx, householdIdx+1)
+	clear(f.Households[len(kept):])
+	f.Households = kept
 }
 
 // Err returns nil when the file has no errors, else an Invalid error that
@@ -193,8 +218,8 @@ func (f *ImportFile) cell(i int, header string) string {
 // (GBK), the encoding Chinese Excel saves CSV in; UTF-16 with a byte-order
 // mark (Excel's "Unicode text", tab-separated) is read too. Of an xlsx file
 // the sheet 家庭成员 is read, or else the first sheet. The header row may
-// sit below a title; fileColumns may come in any order; headers are matched
-// ignoring spaces, a leading "*" and full- or half-width brackets; fileColumns
+// sit below a title; columns may come in any order; headers are matched
+// ignoring spaces, a leading "*" and full- or half-width brackets; columns
 // not recognised are ignored with a warning.
 //
 // Problems of rows are in the result's Errors, and every row of a
@@ -227,6 +252,17 @@ func ReadFile(r io.Reader, format string, lookup DivisionLookup) (*ImportFile, e
 	}
 	var src rowSource
 	if format == "xlsx" {
+		// The fast reader first; excelize for what it does not know.
+		fast, ferr := openFastSheet(data)
+		if ferr == nil {
+			f, ferr := newImporter(lookup, true, fast, len(data)).run()
+			fast.close()
+			if !errors.Is(ferr, errFastXLSX) {
+				return f, ferr
+			}
+		} else if !errors.Is(ferr, errFastXLSX) {
+			return nil, ferr
+		}
 		src, err = newXLSXSource(data)
 	} else {
 		src, err = newCSVSource(data)
@@ -269,8 +305,8 @@ type rowSource interface {
 	// next returns the next row and its number, io.EOF after the last, or
 	// an Invalid error for a file that cannot be read on.
 	next() (row int, cells []string, err error)
-	// numeric reports whether the cell is stored as a number (xlsx only).
-	numeric(row, col int) bool
+	// date1904 reports whether the file counts days from 1904 (xlsx).
+	date1904() bool
 	close()
 }
 
@@ -308,6 +344,9 @@ func newCSVSource(data []byte) (*csvSource, error) {
 		}
 		data = d
 	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, importInvalid("file", "文件含有无效字符，不是 CSV 文本文件", "the file holds NUL characters; it is not a CSV text file")
+	}
 	s := &csvSource{text: string(data), comma: ','}
 	first, _, _ := strings.Cut(s.text, "\n")
 	if !strings.Contains(first, ",") && strings.Contains(first, "\t") {
@@ -332,8 +371,8 @@ func (s *csvSource) next() (int, []string, error) {
 	return s.row, rec, nil
 }
 
-func (s *csvSource) numeric(int, int) bool { return false }
-func (s *csvSource) close()                {}
+func (s *csvSource) close()         {}
+func (s *csvSource) date1904() bool { return false }
 
 // parseCSVRecord parses the record starting at text[i], appending its
 // cells to rec, and returns where the next record starts. It reports
@@ -372,8 +411,7 @@ func parseCSVRecord(text string, i int, comma byte, rec []string) ([]string, int
 			if strings.Contains(cell, "\r\n") {
 				cell = strings.ReplaceAll(cell, "\r\n", "\n")
 			}
-			rec = append(rec, cell)
-			lineEnd = -1
+			rec = append(rec, cell) // lineEnd stays right unless the cell spanned it
 			switch {
 			case i >= len(text):
 				return rec, i, true
@@ -469,19 +507,7 @@ func (s *xlsxSource) next() (row int, cells []string, err error) {
 	return s.row, cells, nil
 }
 
-func (s *xlsxSource) numeric(row, col int) (ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	name, err := excelize.CoordinatesToCellName(col+1, row)
-	if err != nil {
-		return false
-	}
-	t, err := s.f.GetCellType(s.sheet, name)
-	return err == nil && (t == excelize.CellTypeNumber || t == excelize.CellTypeUnset)
-}
+func (s *xlsxSource) date1904() bool { return s.d1904 }
 
 func (s *xlsxSource) close() {
 	if s.rows != nil {
@@ -512,7 +538,7 @@ func normHeader(s string) string {
 	return strings.TrimLeft(s, "*")
 }
 
-// headerIndex maps normalised headers and aliases to fileColumns.
+// headerIndex maps normalised headers and aliases to columns.
 var headerIndex = func() map[string]fileCol {
 	m := map[string]fileCol{}
 	for i, c := range fileColumns {
@@ -602,7 +628,7 @@ func WriteRejected(w io.Writer, format string, f *ImportFile) error {
 	for _, e := range f.Errors {
 		byRow[e.Row] = append(byRow[e.Row], e)
 	}
-	var out rowWriter
+	var out fileRowWriter
 	var err error
 	switch strings.ToLower(strings.TrimPrefix(format, ".")) {
 	case "xlsx":

@@ -43,7 +43,7 @@ type importer struct {
 	groups   map[uint64]int32  // packed head ID → index in order
 	order    []importGroup
 	seen     map[uint64]int32 // packed resident ID → first row
-	hhCells  []typedCell
+	hhCells  []impCell
 	synth    map[string]int32 // synthetic head key → index in order
 	csv      *csvSource
 	villages map[string]villageCheck
@@ -70,7 +70,7 @@ type pendingMember struct {
 	hh0, hh1 int32           // the household columns as written, non-blank: p.hhCells[hh0:hh1]
 }
 
-type typedCell struct {
+type impCell struct {
 	c fileCol
 	v string
 }
@@ -89,10 +89,10 @@ type villageCheck struct {
 	zh, en string // the error, "" for a valid village
 }
 
-var chinaZone = time.FixedZone("CST", 8*60*60)
+var impChinaZone = time.FixedZone("CST", 8*60*60)
 
 func newImporter(lookup DivisionLookup, xlsx bool, src rowSource, size int) *importer {
-	now := time.Now().In(chinaZone)
+	now := time.Now().In(impChinaZone)
 	hint := min(size/120, 1<<20) // a member's row is some 120 bytes or more
 	p := &importer{
 		lookup: lookup, xlsx: xlsx, src: src,
@@ -107,7 +107,7 @@ func newImporter(lookup DivisionLookup, xlsx bool, src rowSource, size int) *imp
 	}
 	if xlsx {
 		p.f.Format = "xlsx"
-		p.d1904 = src.(*xlsxSource).d1904
+		p.d1904 = src.date1904()
 		p.f.d1904 = p.d1904
 	}
 	p.f.pos = make([]int32, 0, hint)
@@ -133,7 +133,7 @@ func (p *importer) run() (*ImportFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		if blankRow(cells) {
+		if impBlankRow(cells) {
 			continue
 		}
 		if p.f.header == nil {
@@ -162,7 +162,7 @@ func (p *importer) run() (*ImportFile, error) {
 	return p.f, nil
 }
 
-func blankRow(cells []string) bool {
+func impBlankRow(cells []string) bool {
 	for _, c := range cells {
 		if strings.TrimSpace(c) != "" {
 			return false
@@ -256,9 +256,8 @@ func (p *importer) row(row int, cells []string) {
 		return strings.TrimSpace(cells[j])
 	}
 	fail := func(c fileCol, v, zh, en string) { p.fail(idx, row, c, v, zh, en) }
-	// Validate in place: pm never moves, as pend grows only here.
-	// Chunks, so that the rows are neither copied as they grow nor
-	// allocated ahead by a guess.
+	// The row is validated in place. pend grows in chunks, so that rows
+	// are neither copied as it grows nor allocated ahead by a guess.
 	if idx%pendChunk == 0 {
 		p.pend = append(p.pend, make([]pendingMember, 0, pendChunk))
 	}
@@ -307,7 +306,7 @@ func (p *importer) row(row int, cells []string) {
 		if m.IDNumber != "" {
 			key, hid = m.IDNumber, id
 		} else {
-			key, synthetic = "?"+strings.ToUpper(cleanID(own)), true
+			key, synthetic = "?"+strings.ToUpper(impCleanID(own)), true
 		}
 	case headS == "":
 		fail(fcHeadID, "", "必填项，不能为空（户主本人的行填写本人身份证号码）", "required (the head's own row repeats their own ID)")
@@ -316,7 +315,7 @@ func (p *importer) row(row int, cells []string) {
 		if v, ok := p.parseID(idx, row, fcHeadID, headS); ok {
 			key, hid = v.String(), v
 		} else {
-			key, synthetic = "?"+strings.ToUpper(cleanID(headS)), true
+			key, synthetic = "?"+strings.ToUpper(impCleanID(headS)), true
 		}
 	}
 	isHead := relOK && rel == Head
@@ -376,7 +375,7 @@ func (p *importer) row(row int, cells []string) {
 	for c := fileCol(0); c < fcCount && !isHead; c++ {
 		if fileColumns[c].household {
 			if s := cell(c); s != "" {
-				p.hhCells = append(p.hhCells, typedCell{c, s})
+				p.hhCells = append(p.hhCells, impCell{c, s})
 			}
 		}
 	}
@@ -428,7 +427,7 @@ func (p *importer) detail(idx, row int, cell func(fileCol) string, m *Member) {
 	}
 	coded := []struct {
 		c   fileCol
-		t   *codeIndex
+		t   *impCodeIndex
 		dst *string
 	}{
 		{fcMarital, p.codes.marital, &d.Marital},
@@ -456,10 +455,10 @@ func (p *importer) detail(idx, row int, cell func(fileCol) string, m *Member) {
 		}
 		d.Disability.Grade = g
 	}
-	cert := cleanID(cell(fcDisabilityCert))
+	cert := impCleanID(cell(fcDisabilityCert))
 	if cert != "" {
 		switch {
-		case p.numericCell(row, fcDisabilityCert, cert):
+		case impSciNotation(cert):
 			fail(fcDisabilityCert, cert, "残疾证号被 Excel 存成了数字，请将该列设为文本格式后重新填写",
 				"Excel stored the certificate number as a number; format the column as text and enter it again")
 		case utf8.RuneCountInString(cert) > 30:
@@ -484,7 +483,7 @@ func (p *importer) detail(idx, row int, cell func(fileCol) string, m *Member) {
 	if d.SeriousIllness = cell(fcIllness); utf8.RuneCountInString(d.SeriousIllness) > 100 {
 		fail(fcIllness, d.SeriousIllness, "重大疾病名称不能超过100字", "the illness has more than 100 characters")
 	}
-	if d.Phone = cell(fcPhone); d.Phone != "" && !importPhoneOK(d.Phone) {
+	if d.Phone = cell(fcPhone); d.Phone != "" && !phoneOK(d.Phone) {
 		fail(fcPhone, d.Phone, "联系电话格式错误：应为7–12位数字，固定电话可带区号连字符", "malformed phone number: 7 to 12 digits, with an optional area-code hyphen")
 	}
 	if s := cell(fcDeathDate); s != "" {
@@ -529,15 +528,15 @@ func (p *importer) household(idx, row int, cell func(fileCol) string) *household
 	}
 	b := &h.bank
 	b.Bank, b.Holder = cell(fcBank), cell(fcHolder)
-	b.Account = strings.ReplaceAll(cleanID(cell(fcAccount)), " ", "")
+	b.Account = strings.ReplaceAll(impCleanID(cell(fcAccount)), " ", "")
 	switch {
 	case b.Account == "" && (b.Bank != "" || b.Holder != ""):
 		fail(fcAccount, "", "填写了开户银行或账户名，须同时填写银行账号", "a bank or holder needs an account number")
 	case b.Account == "":
-	case p.numericCell(row, fcAccount, b.Account):
+	case impSciNotation(b.Account):
 		fail(fcAccount, b.Account, "银行账号被 Excel 存成了数字，请将该列设为文本格式后重新填写",
 			"Excel stored the account number as a number; format the column as text and enter it again")
-	case !allDigits(b.Account) || len(b.Account) < 12 || len(b.Account) > 30:
+	case !impAllDigits(b.Account) || len(b.Account) < 12 || len(b.Account) > 30:
 		fail(fcAccount, b.Account, "银行账号应为12–30位数字", "the account number has 12 to 30 digits")
 	}
 	if b.Account != "" {
@@ -562,7 +561,7 @@ func (p *importer) household(idx, row int, cell func(fileCol) string) *household
 		}
 	}
 	if s := cell(fcVehicles); s != "" {
-		for _, item := range splitList(s) {
+		for _, item := range impSplitList(s) {
 			t, v, found := strings.Cut(strings.ReplaceAll(item, "：", ":"), ":")
 			t = strings.TrimSpace(t)
 			val, err := p.money(strings.TrimSpace(v))
@@ -575,7 +574,7 @@ func (p *importer) household(idx, row int, cell func(fileCol) string) *household
 		}
 	}
 	if s := cell(fcHouses); s != "" {
-		for _, item := range splitList(s) {
+		for _, item := range impSplitList(s) {
 			a, err := p.money(strings.TrimSuffix(strings.TrimSuffix(item, "平方米"), "㎡"))
 			if err != nil || a < 0 {
 				fail(fcHouses, s, "房产面积应为平方米数（最多两位小数），多套用“；”分隔，如“85.5；40”",
@@ -617,12 +616,12 @@ func (p *importer) village(s string) villageCheck {
 
 // parseID parses a resident ID in column c; on failure it records why.
 func (p *importer) parseID(idx, row int, c fileCol, s string) (idcard.ID, bool) {
-	s = cleanID(s)
+	s = impCleanID(s)
 	id, err := idcard.ParseAt(s, p.today)
 	if err == nil {
 		return id, true
 	}
-	if p.numericCell(row, c, s) {
+	if impSciNotation(s) || len(s) == 18 && impAllDigits(s) && strings.HasSuffix(s, "000") {
 		p.fail(idx, row, c, s, "身份证号码被 Excel 存成了数字，请将该列设为文本格式后重新填写",
 			"Excel stored the ID as a number, losing digits; format the column as text and enter the IDs again")
 		return id, false
@@ -636,27 +635,24 @@ func (p *importer) parseID(idx, row int, c fileCol, s string) (idcard.ID, bool) 
 	return id, false
 }
 
-// numericCell reports whether a cell that should be text was stored as a
-// number: written in scientific notation (1.1E+17, as Excel saves a long
-// number), or, in an xlsx file, a run of digits in a number cell.
-func (p *importer) numericCell(row int, c fileCol, s string) bool {
-	if sciNotation(s) {
-		return true
-	}
-	return p.xlsx && len(s) >= 12 && allDigits(s) && p.src.numeric(row, p.at[c])
-}
-
-func sciNotation(s string) bool {
+// impSciNotation reports whether s is a number in scientific notation
+// (5.30102199001011E+17), as Excel saves a long number typed into a cell
+// not formatted as text: its last digits are lost. (An 18-digit number
+// that Excel kept to 15 significant digits ends in 000 instead; an ID
+// that fails validation so is reported the same way. The type of an xlsx
+// cell is not consulted: excelize can only tell it by loading the whole
+// sheet into memory.)
+func impSciNotation(s string) bool {
 	mant, exp, ok := strings.Cut(strings.ToUpper(s), "E")
 	if !ok || mant == "" || exp == "" {
 		return false
 	}
 	exp = strings.TrimPrefix(strings.TrimPrefix(exp, "+"), "-")
 	whole, frac, _ := strings.Cut(mant, ".")
-	return whole != "" && allDigits(whole) && (frac == "" || allDigits(frac)) && allDigits(exp)
+	return whole != "" && impAllDigits(whole) && (frac == "" || impAllDigits(frac)) && impAllDigits(exp)
 }
 
-func allDigits(s string) bool {
+func impAllDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false
@@ -665,9 +661,9 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-// cleanID strips what spreadsheets add to keep a number as text: a
+// impCleanID strips what spreadsheets add to keep a number as text: a
 // leading apostrophe, or the formula ="…".
-func cleanID(s string) string {
+func impCleanID(s string) string {
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, `="`) && strings.HasSuffix(s, `"`) && len(s) >= 3 {
 		s = s[2 : len(s)-1]
@@ -729,7 +725,7 @@ func (p *importer) date(s string) (string, bool) {
 		s = s[:i]
 	}
 	var y, m, d int
-	if len(s) == 8 && allDigits(s) {
+	if len(s) == 8 && impAllDigits(s) {
 		y, _ = strconv.Atoi(s[:4])
 		m, _ = strconv.Atoi(s[4:6])
 		d, _ = strconv.Atoi(s[6:])
@@ -756,8 +752,8 @@ func (p *importer) date(s string) (string, bool) {
 	return t.Format(time.DateOnly), true
 }
 
-// splitList splits a cell listing several items.
-func splitList(s string) []string {
+// impSplitList splits a cell listing several items.
+func impSplitList(s string) []string {
 	parts := strings.FieldsFunc(s, func(r rune) bool {
 		return r == '；' || r == ';' || r == '\n'
 	})
@@ -768,22 +764,6 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-// importPhoneOK accepts 7–12 digits with area-code hyphens, as the
-// household form does.
-func importPhoneOK(s string) bool {
-	digits := 0
-	for i, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r == '-' && i > 0:
-		default:
-			return false
-		}
-	}
-	return digits >= 7 && digits <= 12
 }
 
 // finish checks each household as a whole and sorts the households into
@@ -838,7 +818,7 @@ func (p *importer) finish() {
 		}
 		f.Households = append(f.Households, p.build(g))
 	}
-	sortRowErrors(f.Errors)
+	sortImportErrors(f.Errors)
 	p.pend, p.order, p.groups, p.synth, p.seen, p.hhCells = nil, nil, nil, nil, nil, nil
 }
 
@@ -882,21 +862,21 @@ func (p *importer) build(g *importGroup) ImportHousehold {
 	return out
 }
 
-// sortRowErrors orders errors by row, keeping the order within a row:
+// sortImportErrors orders errors by row, keeping the order within a row:
 // the row's own errors in column order, then those of its household.
-func sortRowErrors(errs []RowError) {
+func sortImportErrors(errs []RowError) {
 	slices.SortStableFunc(errs, func(a, b RowError) int { return a.Row - b.Row })
 }
 
-// codeIndex maps what may be written in a coded column, the code or its
+// impCodeIndex maps what may be written in a coded column, the code or its
 // Chinese name, to the code.
-type codeIndex struct {
+type impCodeIndex struct {
 	m    map[string]string
 	hint string // the names, for error messages
 }
 
-func newCodeIndex(table map[string]string, order []string, extra map[string]string) *codeIndex {
-	t := &codeIndex{m: map[string]string{}}
+func newImpCodeIndex(table map[string]string, order []string, extra map[string]string) *impCodeIndex {
+	t := &impCodeIndex{m: map[string]string{}}
 	for k, n := range table {
 		t.m[k] = k
 		t.m[n] = k
@@ -904,11 +884,11 @@ func newCodeIndex(table map[string]string, order []string, extra map[string]stri
 	for a, k := range extra {
 		t.m[a] = k
 	}
-	t.hint = strings.Join(codeNames(table, order), "、")
+	t.hint = strings.Join(tmplCodeNames(table, order), "、")
 	return t
 }
 
-func (t *codeIndex) lookup(s string) (string, bool) {
+func (t *impCodeIndex) lookup(s string) (string, bool) {
 	if k, ok := t.m[s]; ok {
 		return k, true
 	}
@@ -922,7 +902,7 @@ type importCodes struct {
 	sex                                                           map[string]string
 	ethnicity                                                     map[string]string
 	grade                                                         map[string]int
-	marital, disability, labour, education, employment, exclusion *codeIndex
+	marital, disability, labour, education, employment, exclusion *impCodeIndex
 	selfCareIdx                                                   map[string]int
 }
 
@@ -969,12 +949,12 @@ var loadImportCodes = sync.OnceValue(func() *importCodes {
 			disabilityShort[base] = k
 		}
 	}
-	c.marital = newCodeIndex(MaritalStatuses, maritalOrder, nil)
-	c.disability = newCodeIndex(DisabilityCategories, disabilityOrder, disabilityShort)
-	c.labour = newCodeIndex(LabourCapacities, labourOrder, nil)
-	c.education = newCodeIndex(EducationStages, educationOrder, nil)
-	c.employment = newCodeIndex(Employments, employmentOrder, nil)
-	c.exclusion = newCodeIndex(Exclusions, exclusionOrder, nil)
+	c.marital = newImpCodeIndex(MaritalStatuses, maritalOrder, nil)
+	c.disability = newImpCodeIndex(DisabilityCategories, disabilityOrder, disabilityShort)
+	c.labour = newImpCodeIndex(LabourCapacities, labourOrder, nil)
+	c.education = newImpCodeIndex(EducationStages, educationOrder, nil)
+	c.employment = newImpCodeIndex(Employments, employmentOrder, nil)
+	c.exclusion = newImpCodeIndex(Exclusions, exclusionOrder, nil)
 	for i, a := range SelfCareActivities {
 		short := strings.TrimPrefix(strings.TrimPrefix(a[1], "室内"), "自主")
 		for _, s := range []string{a[0], a[1], short, "室内" + short} {

@@ -134,24 +134,19 @@ func (s *Service) planImport(ctx context.Context, by access.Principal, f *Import
 	if err != nil {
 		return plan, err
 	}
-	type rejection struct {
-		row        int
-		column     string
-		msg, msgEN string
-	}
-	var rejects []rejection
+	var rejects []RowError
 	for _, ih := range f.Households {
 		h := ih.Household
 		head, _ := h.Head()
 		if !by.Covers(h.Village) {
-			rejects = append(rejects, rejection{ih.Rows[0], "村（社区）代码", "该村（社区）不在您的管辖范围内", "the village is outside your jurisdiction"})
+			rejects = append(rejects, RowError{Row: ih.Rows[0], Column: "村（社区）代码", Msg: "该村（社区）不在您的管辖范围内", MsgEN: "the village is outside your jurisdiction"})
 			continue
 		}
 		home, exists := taken[head.IDNumber]
 		bad := false
 		for i, m := range h.Members {
 			if hh, ok := taken[m.IDNumber]; ok && (!exists || hh != home) {
-				rejects = append(rejects, rejection{ih.Rows[i], "身份证号码", "该成员已属于另一户家庭，须先办理迁出", "this member already belongs to another household"})
+				rejects = append(rejects, RowError{Row: ih.Rows[i], Column: "身份证号码", Msg: "该成员已属于另一户家庭，须先办理迁出", MsgEN: "this member already belongs to another household"})
 				bad = true
 				break
 			}
@@ -168,7 +163,7 @@ func (s *Service) planImport(ctx context.Context, by access.Principal, f *Import
 			return plan, err
 		}
 		if !by.Covers(old.Village) {
-			rejects = append(rejects, rejection{ih.Rows[0], "户主身份证号", "户主已在管辖范围以外的家庭中", "the head belongs to a household outside your jurisdiction"})
+			rejects = append(rejects, RowError{Row: ih.Rows[0], Column: "户主身份证号", Msg: "户主已在管辖范围以外的家庭中", MsgEN: "the head belongs to a household outside your jurisdiction"})
 			continue
 		}
 		if sameHousehold(old, h) {
@@ -177,9 +172,8 @@ func (s *Service) planImport(ctx context.Context, by access.Principal, f *Import
 		}
 		plan.changed = append(plan.changed, importUpdate{id: old.ID, version: old.Version, next: h})
 	}
-	for i := len(rejects) - 1; i >= 0; i-- {
-		r := rejects[i]
-		f.Reject(-1, r.row, r.column, r.msg, r.msgEN)
+	if len(rejects) > 0 {
+		f.RejectRows(rejects)
 	}
 	return plan, nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // The import and export files (家庭成员表) have one row per member. The
-// fileColumns are the template's, in any order; household-level fileColumns
+// columns are the template's, in any order; household-level columns
 // (village, area, address, bank account, property) are read from the
 // head's row, and on the other members' rows they are left blank or repeat
 // the head's values exactly (so a clerk may fill them down or sort the
@@ -87,7 +87,7 @@ type fileColumn struct {
 	kind      string // the income or asset kind of an amount column
 }
 
-// incomeCols and the asset fileColumns map amount fileColumns to item kinds.
+// incomeCols and the asset columns map amount columns to item kinds.
 var incomeCols = [...]fileCol{fcIncomeWages, fcIncomeBusiness, fcIncomeProperty, fcIncomeTransfer, fcIncomeOther}
 
 var assetMoneyCols = [...]fileCol{fcDeposit, fcSecurities, fcInsurance, fcOtherAssets}
@@ -109,12 +109,12 @@ var fileColumns = [fcCount]fileColumn{
 		help:    "可不填（由身份证号码得出）；填写时须与身份证号码一致，格式如 1990-01-01、1990/1/1 或 19900101。",
 		example: "1990-01-01"},
 	fcRelationship: {header: "与户主关系", key: "relationship", aliases: []string{"与户主的关系", "家庭关系", "关系"}, need: needEveryRow, width: 11,
-		choices: func() []string { return codeNames(relationshipZh, relationshipOrder) },
+		choices: func() []string { return tmplCodeNames(relationshipZh, relationshipOrder) },
 		help:    "户主、配偶、子女、父母、孙子女、兄弟姐妹、其他 之一；每户有且仅有一名户主。", example: "户主"},
-	fcEthnicity: {header: "民族", key: "ethnicity", width: 9, choices: ethnicityNames,
+	fcEthnicity: {header: "民族", key: "ethnicity", width: 9, choices: tmplEthnicityNames,
 		help: "民族名称（如“彝族”）或 GB/T 3304 两位代码（如“07”）。", example: "彝族"},
 	fcMarital: {header: "婚姻状况", key: "marital", width: 9,
-		choices: func() []string { return codeNames(MaritalStatuses, maritalOrder) },
+		choices: func() []string { return tmplCodeNames(MaritalStatuses, maritalOrder) },
 		help:    "未婚、已婚、离婚、丧偶、未说明 之一。", example: "已婚"},
 	fcVillage: {header: "村（社区）代码", key: "village", aliases: []string{"村(居)代码", "村（居）委会代码", "村代码", "社区代码", "村级区划代码"},
 		household: true, need: needHeadRow, text: true, width: 15,
@@ -128,7 +128,7 @@ var fileColumns = [fcCount]fileColumn{
 	fcPhone: {header: "联系电话", key: "phone", aliases: []string{"电话", "手机号码", "联系方式"}, text: true, width: 14,
 		help: "手机或固定电话，7–12位数字，固定电话可带区号连字符，如 0871-65123456。", example: "13800138000"},
 	fcDisabilityCategory: {header: "残疾类别", key: "disability_category", width: 10,
-		choices: func() []string { return codeNames(DisabilityCategories, disabilityOrder) },
+		choices: func() []string { return tmplCodeNames(DisabilityCategories, disabilityOrder) },
 		help:    "持残疾人证者填写：视力、听力、言语、肢体、智力、精神、多重残疾 之一；无残疾留空。", example: ""},
 	fcDisabilityGrade: {header: "残疾等级", key: "disability_grade", width: 9,
 		choices: func() []string { return disabilityGrades[1:] },
@@ -140,18 +140,18 @@ var fileColumns = [fcCount]fileColumn{
 			"多项用“、”分隔；全部能完成则留空或填“无”。须写明具体项目，不能只填项数。",
 		example: ""},
 	fcLabour: {header: "劳动能力", key: "labour", width: 14,
-		choices: func() []string { return codeNames(LabourCapacities, labourOrder) },
+		choices: func() []string { return tmplCodeNames(LabourCapacities, labourOrder) },
 		help:    "有劳动能力、部分丧失劳动能力、无劳动能力 之一。", example: "有劳动能力"},
 	fcIllness: {header: "重大疾病", key: "serious_illness", aliases: []string{"重特大疾病", "患病情况"}, width: 14,
 		help: "所患重大疾病名称，无则留空；不超过100字。", example: ""},
 	fcEducation: {header: "教育阶段", key: "education", aliases: []string{"在学阶段", "文化程度"}, width: 11,
-		choices: func() []string { return codeNames(EducationStages, educationOrder) },
+		choices: func() []string { return tmplCodeNames(EducationStages, educationOrder) },
 		help:    "未上学、学前教育、小学、初中、高中、中职、大专及以上、已毕业 之一。", example: "已毕业"},
 	fcEmployment: {header: "就业状况", key: "employment", width: 10,
-		choices: func() []string { return codeNames(Employments, employmentOrder) },
+		choices: func() []string { return tmplCodeNames(Employments, employmentOrder) },
 		help:    "就业、灵活就业、务农、失业、在校学生、退休、无业 之一。", example: "务农"},
 	fcExcluded: {header: "不计入家庭成员原因", key: "excluded", width: 20,
-		choices: func() []string { return codeNames(Exclusions, exclusionOrder) },
+		choices: func() []string { return tmplCodeNames(Exclusions, exclusionOrder) },
 		help:    "登记在户但不计入共同生活家庭成员的原因（民发〔2021〕57号第七条）：服刑、强制隔离戒毒、宣告失踪、宗教教职人员离家三年以上、省级规定的其他情形；计入则留空。",
 		example: ""},
 	fcDeathDate: {header: "死亡日期", key: "death_date", width: 12,
@@ -197,7 +197,7 @@ type Column struct {
 	Example  string
 }
 
-// Columns returns the template's fileColumns in order.
+// Columns returns the template's columns in order.
 func Columns() []Column {
 	out := make([]Column, fcCount)
 	for i, c := range fileColumns {
@@ -231,9 +231,9 @@ var (
 // disabilityGrades are the disability grades by number.
 var disabilityGrades = [5]string{"", "一级", "二级", "三级", "四级"}
 
-// codeNames returns the Chinese names of a code table: those of order first,
+// tmplCodeNames returns the Chinese names of a code table: those of order first,
 // then any other keys in sorted order.
-func codeNames[K ~string](table map[K]string, order []string) []string {
+func tmplCodeNames[K ~string](table map[K]string, order []string) []string {
 	var names []string
 	seen := map[K]bool{}
 	for _, k := range order {
@@ -255,8 +255,8 @@ func codeNames[K ~string](table map[K]string, order []string) []string {
 	return names
 }
 
-// ethnicityNames lists the ethnic groups by GB/T 3304 code.
-func ethnicityNames() []string {
+// tmplEthnicityNames lists the ethnic groups by GB/T 3304 code.
+func tmplEthnicityNames() []string {
 	codes := make([]string, 0, len(Ethnicities))
 	for c := range Ethnicities {
 		codes = append(codes, c)
@@ -309,7 +309,7 @@ const templateRows = 10000
 
 // TemplateXLSX writes the Excel template: sheet 家庭成员 with the styled,
 // frozen header row, column widths, text format on the ID and account
-// fileColumns (so Excel keeps every digit) and dropdowns on the coded fileColumns;
+// columns (so Excel keeps every digit) and dropdowns on the coded columns;
 // sheet 填写说明 explaining each column; and sheet 代码表 holding the
 // dropdowns' lists.
 func TemplateXLSX(w io.Writer) error {
@@ -322,7 +322,8 @@ func TemplateXLSX(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := f.SetSheetRow(sheetMembers, "A1", ptrTo(templateHeader())); err != nil {
+	header := templateHeader()
+	if err := f.SetSheetRow(sheetMembers, "A1", &header); err != nil {
 		return err
 	}
 	last, _ := excelize.ColumnNumberToName(int(fcCount))
@@ -465,8 +466,6 @@ func newXLStyles(f *excelize.File) (xlStyles, error) {
 	}
 	return s, nil
 }
-
-func ptrTo(s []string) *[]string { return &s }
 
 func xlColName(n int) string {
 	name, _ := excelize.ColumnNumberToName(max(n, 1))
