@@ -10,6 +10,7 @@ import (
 
 	"safetynet/internal/access"
 	"safetynet/internal/audit"
+	"safetynet/internal/casework"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -32,7 +33,10 @@ type App struct {
 	Policy        *policy.Dataset
 	PolicyService *policy.Service
 	Calendar      *policy.CalendarService
-	Log           *slog.Logger
+	// Casework is intake and the case workflow; its Now is the clock of
+	// every case step (tests pin it).
+	Casework *casework.Service
+	Log      *slog.Logger
 }
 
 // Options tune Build; the zero value is production.
@@ -68,11 +72,13 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 	if err := a.Calendar.Load(ctx); err != nil {
 		return nil, err
 	}
+	a.Casework = &casework.Service{Store: db.Casework(), Households: db.Registry(), Registry: a.Registry,
+		Policy: a.PolicyService, Calendar: a.Calendar, Tx: db, Audit: a.Audit, Now: opt.Now}
 	return a, nil
 }
 
 // Server returns the web server over a.
 func (a *App) Server() (*web.Server, error) {
 	return web.New(web.Services{Access: a.Access, Registry: a.Registry, Divisions: a.Divisions, Audit: a.Audit,
-		Policy: a.PolicyService, Calendar: a.Calendar, DB: a.DB, Version: Version}, a.Log)
+		Policy: a.PolicyService, Calendar: a.Calendar, DB: a.DB, Version: Version, Casework: a.Casework}, a.Log)
 }

@@ -50,10 +50,12 @@ func importFile(n int) (string, int) {
 func BenchmarkImportCSV(b *testing.B) {
 	data, members := importFile(20000)
 	b.ReportAllocs()
+	var cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		a := apptest.NewApp(b)
 		b.StartTimer()
+		start := impCPUTime()
 		f, err := registry.ReadFile(bytes.NewReader([]byte(data)), "csv", a.Divisions)
 		if err != nil {
 			b.Fatal(err)
@@ -65,6 +67,12 @@ func BenchmarkImportCSV(b *testing.B) {
 		if err != nil || res.Members != members {
 			b.Fatalf("import: %+v %v", res.Members, err)
 		}
+		cpu += impCPUTime() - start
 	}
 	b.ReportMetric(float64(members)*float64(b.N)/b.Elapsed().Seconds(), "members/s")
+	// On a shared machine the wall clock says more about the neighbours;
+	// members per CPU-second (this process, user + system) is steadier.
+	if cpu > 0 {
+		b.ReportMetric(float64(members)*float64(b.N)/cpu.Seconds(), "members/cpu-s")
+	}
 }

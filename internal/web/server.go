@@ -17,6 +17,7 @@ import (
 
 	"safetynet/internal/access"
 	"safetynet/internal/audit"
+	"safetynet/internal/casework"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 )
@@ -38,6 +39,7 @@ type Services struct {
 	Policy    *policy.Service         // the policy data in force: defaults + published versions
 	Calendar  *policy.CalendarService // the working-day calendar: embedded + imported days
 	DB        Pinger
+	Casework  *casework.Service // intake and the case workflow
 	Version   string
 	Now       func() time.Time
 }
@@ -122,6 +124,7 @@ func (s *Server) routes() {
 	s.api("GET /api/v1/audit/verify", s.apiAuditVerify)
 	s.apiCalcRoutes()
 	s.policyRoutes()
+	s.caseRoutes()
 
 	s.uiRoutes()
 }
