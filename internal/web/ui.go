@@ -162,6 +162,8 @@ func nav(p access.Principal, path string) []navItem {
 	}{
 		{"/", "nav.home", ""},
 		{"/households", "nav.households", access.RegistryRead},
+		{"/cases", "nav.cases", access.RegistryRead},
+		{"/cases/board", "nav.board", access.SeeFullID},
 		{"/calc", "nav.calc", access.Calculate},
 		{"/policy", "nav.policy", access.DivisionBrowse},
 		{"/regions", "nav.regions", access.DivisionBrowse},
@@ -253,6 +255,8 @@ func (s *Server) uiRoutes() {
 	s.mux.HandleFunc("GET /households/{id}/edit", s.ui(s.householdEditPage))
 	s.mux.HandleFunc("POST /households/{id}/edit", s.ui(s.householdEditSubmit))
 	s.calcUIRoutes()
+	s.caseUIRoutes()
+	s.casePDFRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, apperr.New(apperr.NotFound, "页面不存在", "page not found"))
 	})
