@@ -2,6 +2,7 @@ package registry
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/mozillazg/go-pinyin"
@@ -27,7 +28,8 @@ var pinyinArgs = func() pinyin.Args {
 // `zhangsan`, `zs` or `张三` all find 张三.
 func NameKeys(name string) (full, initials string) {
 	var f, i strings.Builder
-	for _, syl := range pinyin.LazyPinyin(name, pinyinArgs) {
+	for _, r := range name {
+		syl := syllable(r)
 		if syl == "" {
 			continue
 		}
@@ -35,6 +37,20 @@ func NameKeys(name string) (full, initials string) {
 		i.WriteByte(syl[0])
 	}
 	return f.String(), i.String()
+}
+
+// syllables caches each character's reading: names repeat a few thousand
+// characters, and converting one through go-pinyin costs microseconds,
+// which adds up over millions of names in a bulk load.
+var syllables sync.Map // rune → string
+
+func syllable(r rune) string {
+	if v, ok := syllables.Load(r); ok {
+		return v.(string)
+	}
+	s := strings.Join(pinyin.LazyPinyin(string(r), pinyinArgs), "")
+	syllables.Store(r, s)
+	return s
 }
 
 // SearchKind tells how a free-text search term is read.
