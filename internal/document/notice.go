@@ -33,6 +33,29 @@ type NoticeRow struct {
 // needs with its header repeated.
 func RenderNotice(w io.Writer, n Notice) error {
 	p := newPDF(or(n.Title, "公示"), n.Date)
+	p.notice(n)
+	return p.finish(w)
+}
+
+// RenderNotices writes several rosters (one a village) into one A4 PDF,
+// each starting on a new page; the document's title and date come from the
+// first. With none it writes one empty roster titled title.
+func RenderNotices(w io.Writer, title string, ns []Notice) error {
+	if len(ns) == 0 {
+		return RenderNotice(w, Notice{Title: title})
+	}
+	p := newPDF(or(ns[0].Title, or(title, "公示")), ns[0].Date)
+	for i, n := range ns {
+		if i > 0 {
+			p.AddPage()
+		}
+		p.notice(n)
+	}
+	return p.finish(w)
+}
+
+// notice writes one roster from the current page on.
+func (p *page) notice(n Notice) {
 	p.title(or(n.Title, "公示"), 20)
 	intro := n.Intro
 	if intro == "" {
@@ -106,5 +129,4 @@ func RenderNotice(w io.Writer, n Notice) error {
 	p.CellFormat(80, 8, or(n.Issuer, ""), "", 1, "C", false, 0, "")
 	p.SetX(pageW - margin - 80)
 	p.CellFormat(80, 8, dateZh(n.Date), "", 1, "C", false, 0, "")
-	return p.finish(w)
 }

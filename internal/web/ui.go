@@ -164,6 +164,7 @@ func nav(p access.Principal, path string) []navItem {
 		{"/households", "nav.households", access.RegistryRead},
 		{"/cases", "nav.cases", access.RegistryRead},
 		{"/cases/board", "nav.board", access.SeeFullID},
+		{"/staff-relatives", "nav.relatives", access.SeeFullID},
 		{"/calc", "nav.calc", access.Calculate},
 		{"/policy", "nav.policy", access.DivisionBrowse},
 		{"/regions", "nav.regions", access.DivisionBrowse},
@@ -256,7 +257,9 @@ func (s *Server) uiRoutes() {
 	s.mux.HandleFunc("POST /households/{id}/edit", s.ui(s.householdEditSubmit))
 	s.calcUIRoutes()
 	s.caseUIRoutes()
+	s.relativesUIRoutes()
 	s.casePDFRoutes()
+	s.caseDocRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, apperr.New(apperr.NotFound, "页面不存在", "page not found"))
 	})
