@@ -14,14 +14,16 @@ type Principal struct {
 	Name     string
 	Role     Role
 	Region   string // 12-digit division code of the jurisdiction
-	prefix   string // significant prefix of Region, for scoping
-	system   bool
+	// Department is the deciding department of a department handler.
+	Department string
+	prefix     string // significant prefix of Region, for scoping
+	system     bool
 }
 
 // NewPrincipal returns the principal of a user.
 func NewPrincipal(u User) Principal {
 	return Principal{UserID: u.ID, Username: u.Username, Name: u.DisplayName, Role: u.Role,
-		Region: u.Region, prefix: region.Prefix(u.Region)}
+		Region: u.Region, Department: u.Department, prefix: region.Prefix(u.Region)}
 }
 
 // System returns the principal of the command line and of system jobs:

@@ -98,3 +98,14 @@ func (r Role) Can(p Permission) bool { return grantSet[r][p] }
 
 // Permissions returns the permissions of r.
 func (r Role) Permissions() []Permission { return grants[r] }
+
+// Departments are the deciding departments other than civil affairs, one
+// of which a department handler works for (codes as casework routes).
+var Departments = map[string][2]string{
+	"medical_insurance":    {"医疗保障部门", "Medical insurance"},
+	"education":            {"教育部门", "Education"},
+	"housing":              {"住房城乡建设部门", "Housing"},
+	"human_resources":      {"人力资源社会保障部门", "Human resources and social security"},
+	"emergency_management": {"应急管理部门", "Emergency management"},
+	"social_forces":        {"社会力量（慈善组织）", "Social forces (charities)"},
+}

@@ -22,6 +22,7 @@ type User struct {
 	DisplayName  string
 	Role         Role
 	Region       string // 12-digit code of the jurisdiction
+	Department   string // for a department handler: a key of Departments
 	Disabled     bool
 	FailedLogins int
 	LockedUntil  time.Time
@@ -32,7 +33,7 @@ type User struct {
 // auditView is what the audit log keeps of a user (never the hash).
 func (u User) auditView() map[string]any {
 	return map[string]any{"username": u.Username, "display_name": u.DisplayName, "role": u.Role,
-		"region": u.Region, "disabled": u.Disabled}
+		"region": u.Region, "department": u.Department, "disabled": u.Disabled}
 }
 
 // TokenKind distinguishes browser sessions, API bearer tokens and the
@@ -136,6 +137,7 @@ type NewUser struct {
 	Password    string
 	Role        string
 	Region      string // 2, 4, 6, 9 or 12 digits
+	Department  string // required for department handlers, empty for the rest
 }
 
 // CreateUser adds an account. by must hold UserManage and cover the new
@@ -165,12 +167,19 @@ func (s *Service) CreateUser(ctx context.Context, by Principal, in NewUser) (Use
 	if !by.Covers(code) {
 		return User{}, apperr.ErrForbidden
 	}
+	in.Department = strings.TrimSpace(in.Department)
+	switch _, known := Departments[in.Department]; {
+	case role == DepartmentHandler && !known:
+		return User{}, apperr.Field("department", "部门经办人员须选择所属部门", "a department handler needs a department")
+	case role != DepartmentHandler && in.Department != "":
+		return User{}, apperr.Field("department", "只有部门经办人员有所属部门", "only department handlers have a department")
+	}
 	if err := ValidatePassword(in.Password); err != nil {
 		return User{}, err
 	}
 	now := s.now()
 	u := User{Username: in.Username, DisplayName: strings.TrimSpace(in.DisplayName), Role: role, Region: code,
-		CreatedAt: now, UpdatedAt: now}
+		Department: in.Department, CreatedAt: now, UpdatedAt: now}
 	if u.DisplayName == "" {
 		u.DisplayName = u.Username
 	}

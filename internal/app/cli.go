@@ -62,7 +62,7 @@ usage: safetynet COMMAND [flags]
 commands:
   serve [--db DSN] [--addr HOST:PORT] [--demo]   run the web UI and API
   migrate [up|status] [--db DSN]                  apply or list database migrations
-  user add --username U --password P --role ROLE --region CODE [--name N] [--db DSN]
+  user add --username U --password P --role ROLE --region CODE [--department D] [--name N] [--db DSN]
   user list | disable U | enable U | passwd U --password P   [--db DSN]
   region import FILE [--db DSN]                   load divisions from CSV (code,name,parent[,class])
   import households FILE [--mode check|all|good] [--db DSN]   load households from the Excel/CSV template
@@ -246,6 +246,7 @@ func runUser(ctx context.Context, args []string, env Env) error {
 	role := fs.String("role", "", "role: "+roleList())
 	reg := fs.String("region", "", "jurisdiction: division code (2, 4, 6, 9 or 12 digits)")
 	name := fs.String("name", "", "display name")
+	dept := fs.String("department", "", "for a department_handler: medical_insurance, education, housing, human_resources, emergency_management or social_forces")
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
@@ -262,7 +263,7 @@ func runUser(ctx context.Context, args []string, env Env) error {
 	switch args[0] {
 	case "add":
 		u, err := a.Access.CreateUser(ctx, cli(), access.NewUser{Username: *username, DisplayName: *name,
-			Password: *password, Role: *role, Region: *reg})
+			Password: *password, Role: *role, Region: *reg, Department: *dept})
 		if err != nil {
 			return err
 		}

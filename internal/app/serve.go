@@ -119,18 +119,19 @@ var demoUsers = []struct {
 	username, name string
 	role           access.Role
 	region         string
+	department     string
 }{
-	{"admin", "省厅管理员", access.ProvinceAdmin, "530000000000"},
-	{"prefecture", "昆明市民政局干部", access.PrefectureOfficer, "530100000000"},
-	{"approver", "五华区审批员", access.CountyApprover, "530102000000"},
-	{"verifier", "五华区核对员", access.CountyVerifier, "530102000000"},
-	{"clerk", "华山街道窗口受理员", access.TownshipClerk, "530102001000"},
-	{"reviewer", "华山街道审核员", access.TownshipReviewer, "530102001000"},
-	{"assistant", "村级协理员", access.VillageAssistant, "530102001001"},
-	{"handler", "五华区医保经办员", access.DepartmentHandler, "530102000000"},
-	{"finance", "五华区财务人员", access.FinanceOfficer, "530102000000"},
-	{"auditor", "省厅审计员", access.Auditor, "530000000000"},
-	{"clerk2", "盘龙区窗口受理员", access.TownshipClerk, "530103001000"},
+	{"admin", "省厅管理员", access.ProvinceAdmin, "530000000000", ""},
+	{"prefecture", "昆明市民政局干部", access.PrefectureOfficer, "530100000000", ""},
+	{"approver", "五华区审批员", access.CountyApprover, "530102000000", ""},
+	{"verifier", "五华区核对员", access.CountyVerifier, "530102000000", ""},
+	{"clerk", "华山街道窗口受理员", access.TownshipClerk, "530102001000", ""},
+	{"reviewer", "华山街道审核员", access.TownshipReviewer, "530102001000", ""},
+	{"assistant", "村级协理员", access.VillageAssistant, "530102001001", ""},
+	{"handler", "五华区医保经办员", access.DepartmentHandler, "530102000000", "medical_insurance"},
+	{"finance", "五华区财务人员", access.FinanceOfficer, "530102000000", ""},
+	{"auditor", "省厅审计员", access.Auditor, "530000000000", ""},
+	{"clerk2", "盘龙区窗口受理员", access.TownshipClerk, "530103001000", ""},
 }
 
 // seedDemo creates the demo users, or gives the existing ones new
@@ -140,7 +141,7 @@ func seedDemo(ctx context.Context, a *App, out io.Writer) error {
 	for _, d := range demoUsers {
 		pw := demoPassword()
 		_, err := a.Access.CreateUser(ctx, cli(), access.NewUser{Username: d.username, DisplayName: d.name,
-			Password: pw, Role: string(d.role), Region: d.region})
+			Password: pw, Role: string(d.role), Region: d.region, Department: d.department})
 		if apperr.FieldOf(err) == "username" && apperr.Is(err, apperr.Invalid) {
 			err = a.Access.SetPassword(ctx, cli(), d.username, pw)
 		}

@@ -49,11 +49,16 @@ func NewApp(t testing.TB) *App {
 // System is the command line's principal, for setting up test data.
 func System() access.Principal { return access.System("test", region.YunnanCode) }
 
-// MustCreateUser creates a user with Password.
+// MustCreateUser creates a user with Password. A department handler works
+// for the education department.
 func (a *App) MustCreateUser(t testing.TB, username string, role access.Role, regionCode string) access.User {
 	t.Helper()
+	dept := ""
+	if role == access.DepartmentHandler {
+		dept = "education"
+	}
 	u, err := a.Access.CreateUser(context.Background(), System(), access.NewUser{Username: username,
-		DisplayName: username, Password: Password, Role: string(role), Region: regionCode})
+		DisplayName: username, Password: Password, Role: string(role), Region: regionCode, Department: dept})
 	if err != nil {
 		t.Fatalf("create user %s: %v", username, err)
 	}

@@ -210,14 +210,24 @@ func maskKeys(keys []MaterialKey) []MaterialKey {
 	return out
 }
 
-// load reads a case that must lie within by's jurisdiction: NotFound
-// otherwise, the same answer as for a case that does not exist.
+// load reads a case that must lie within by's jurisdiction, and for a
+// department handler be routed to their department: NotFound otherwise,
+// the same answer as for a case that does not exist.
 func (s *Service) load(ctx context.Context, by access.Principal, id int64) (Case, error) {
 	c, err := s.Store.Case(ctx, id)
-	if apperr.Is(err, apperr.NotFound) || (err == nil && !by.Covers(c.Household.Village)) {
+	if apperr.Is(err, apperr.NotFound) || (err == nil && (!by.Covers(c.Household.Village) || !ownDepartment(by, c))) {
 		return Case{}, errCaseNotFound
 	}
 	return c, err
+}
+
+// ownDepartment reports whether by may work c as far as departments go:
+// a department handler with a department only on that department's cases.
+func ownDepartment(by access.Principal, c Case) bool {
+	if by.Role != access.DepartmentHandler || by.Department == "" || by.IsSystem() {
+		return true
+	}
+	return string(c.Programme.Department()) == by.Department
 }
 
 // household reads a household by ID, within by's jurisdiction (NotFound,
@@ -759,9 +769,12 @@ func (s *Service) Queue(ctx context.Context, by access.Principal, f QueueFilter)
 		sf.Statuses = OpenStatuses()
 	}
 	if by.Role == access.DepartmentHandler && !by.IsSystem() {
-		// A department handler works the other departments' cases; the
-		// user record does not yet say which department, so all of them.
+		// A department handler works their own department's cases.
 		sf.NotDepartment = CivilAffairs
+		if f.Department != "" && string(f.Department) != by.Department {
+			return nil, 0, nil
+		}
+		sf.Department = Department(by.Department)
 	}
 	cases, total, err := s.Store.Cases(ctx, sf)
 	if err != nil {

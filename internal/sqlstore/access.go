@@ -19,20 +19,20 @@ func (db *DB) Access() *AccessStore { return &AccessStore{db} }
 // CreateUser inserts u and sets its ID.
 func (s *AccessStore) CreateUser(ctx context.Context, u *access.User, hash string) error {
 	u.ID = NewID()
-	_, err := s.db.exec(ctx, `INSERT INTO users (id, username, display_name, password_hash, role, region, disabled,
-		failed_logins, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-		u.ID, u.Username, u.DisplayName, hash, string(u.Role), u.Region, boolInt(u.Disabled), utc(u.CreatedAt), utc(u.UpdatedAt))
+	_, err := s.db.exec(ctx, `INSERT INTO users (id, username, display_name, password_hash, role, region, department, disabled,
+		failed_logins, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+		u.ID, u.Username, u.DisplayName, hash, string(u.Role), u.Region, u.Department, boolInt(u.Disabled), utc(u.CreatedAt), utc(u.UpdatedAt))
 	return err
 }
 
-const userColumns = `id, username, display_name, role, region, disabled, failed_logins, locked_until, created_at, updated_at`
+const userColumns = `id, username, display_name, role, region, department, disabled, failed_logins, locked_until, created_at, updated_at`
 
 func scanUser(sc interface{ Scan(...any) error }, extra ...any) (access.User, error) {
 	var u access.User
 	var role string
 	var disabled int
 	var locked sql.NullTime
-	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &role, &u.Region, &disabled, &u.FailedLogins,
+	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &role, &u.Region, &u.Department, &disabled, &u.FailedLogins,
 		&locked, &u.CreatedAt, &u.UpdatedAt}, extra...)
 	err := sc.Scan(dest...)
 	u.Role = access.Role(role)

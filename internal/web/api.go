@@ -85,6 +85,7 @@ type userIn struct {
 	Password    string `json:"password"`
 	Role        string `json:"role"`
 	Region      string `json:"region"`
+	Department  string `json:"department,omitempty"`
 }
 
 func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, p access.Principal) {

@@ -65,6 +65,7 @@ type userJSON struct {
 	RoleName    string   `json:"role_name"`
 	Region      string   `json:"region"`
 	RegionName  string   `json:"region_name,omitempty"`
+	Department  string   `json:"department,omitempty"`
 	Disabled    bool     `json:"disabled"`
 	Permissions []string `json:"permissions,omitempty"`
 }
@@ -75,11 +76,11 @@ func (s *Server) userJSON(u access.User, lang string) userJSON {
 		name = u.Role.En()
 	}
 	return userJSON{Username: u.Username, DisplayName: u.DisplayName, Role: string(u.Role), RoleName: name,
-		Region: u.Region, RegionName: s.Divisions.Tree().Path(u.Region), Disabled: u.Disabled}
+		Region: u.Region, RegionName: s.Divisions.Tree().Path(u.Region), Department: u.Department, Disabled: u.Disabled}
 }
 
 func (s *Server) principalJSON(p access.Principal, lang string) userJSON {
-	j := s.userJSON(access.User{Username: p.Username, DisplayName: p.Name, Role: p.Role, Region: p.Region}, lang)
+	j := s.userJSON(access.User{Username: p.Username, DisplayName: p.Name, Role: p.Role, Region: p.Region, Department: p.Department}, lang)
 	for _, perm := range p.Role.Permissions() {
 		j.Permissions = append(j.Permissions, string(perm))
 	}

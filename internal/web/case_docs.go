@@ -559,6 +559,12 @@ func (s *Server) investigationPage(w http.ResponseWriter, r *http.Request, p acc
 		s.uiError(w, r, err)
 		return
 	}
+	data["Visits"] = caseVisits(v.Case)
+	s.render(w, r, http.StatusOK, "doc_investigation", view{Title: "入户调查记录 " + v.Case.Tracking, Data: data})
+}
+
+// caseVisits lists the recorded visits of c, the township's first.
+func caseVisits(c casework.Case) []docVisit {
 	var visits []docVisit
 	add := func(kind string, vs []casework.Visit) {
 		for _, vi := range vs {
@@ -570,8 +576,7 @@ func (s *Server) investigationPage(w http.ResponseWriter, r *http.Request, p acc
 				Investigators: vi.Investigators, Signed: vi.Signed})
 		}
 	}
-	add("乡镇（街道）入户调查", v.Case.Investigations)
-	add("县级入户核查", v.Case.CountyVisits)
-	data["Visits"] = visits
-	s.render(w, r, http.StatusOK, "doc_investigation", view{Title: "入户调查记录 " + v.Case.Tracking, Data: data})
+	add("乡镇（街道）入户调查", c.Investigations)
+	add("县级入户核查", c.CountyVisits)
+	return visits
 }

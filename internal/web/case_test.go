@@ -502,8 +502,12 @@ func TestCaseIntakeContract(t *testing.T) {
 	if c.Status != "submitted" || c.Tracking != "530102001-20250901-000001" {
 		t.Errorf("new household's case %s %s", c.Status, c.Tracking)
 	}
-	if res := w.Do(t, "GET", "/api/v1/cases/"+c.ID, w.dept, nil); res.Code != 200 || strings.Contains(res.Body, apptest.ID("530102", "1948-06-06", 41)) {
-		t.Errorf("department handler's view should mask IDs: %d %s", res.Code, res.Body)
+	if res := w.Do(t, "GET", "/api/v1/cases/"+c.ID, w.finance, nil); res.Code != 200 || strings.Contains(res.Body, apptest.ID("530102", "1948-06-06", 41)) {
+		t.Errorf("a finance officer's view should mask IDs: %d %s", res.Code, res.Body)
+	}
+	// A department handler (education) does not see a civil-affairs case.
+	if res := w.Do(t, "GET", "/api/v1/cases/"+c.ID, w.dept, nil); res.Code != 404 {
+		t.Errorf("education handler sees a tekun case: %d", res.Code)
 	}
 	if res := w.Do(t, "POST", "/api/v1/cases/sample", w.clerk, map[string]any{"programme": "dibao"}); res.Code != 403 {
 		t.Errorf("clerk draws the sample: %d", res.Code)

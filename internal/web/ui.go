@@ -260,6 +260,7 @@ func (s *Server) uiRoutes() {
 	s.relativesUIRoutes()
 	s.casePDFRoutes()
 	s.caseDocRoutes()
+	s.caseDocRoutes2()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, apperr.New(apperr.NotFound, "页面不存在", "page not found"))
 	})
@@ -361,15 +362,17 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, p access.Pr
 		return
 	}
 	s.render(w, r, code, "users", view{Flash: flash, Error: errMsg, Data: map[string]any{
-		"Users": users, "Roles": access.Roles, "Form": form, "Tree": s.Divisions.Tree()}})
+		"Users": users, "Roles": access.Roles, "Form": form, "Tree": s.Divisions.Tree(), "Departments": access.Departments}})
 }
 
 func (s *Server) userCreateSubmit(w http.ResponseWriter, r *http.Request, p access.Principal) {
 	in := access.NewUser{Username: r.PostFormValue("username"), DisplayName: r.PostFormValue("display_name"),
-		Password: r.PostFormValue("password"), Role: r.PostFormValue("role"), Region: r.PostFormValue("region")}
+		Password: r.PostFormValue("password"), Role: r.PostFormValue("role"), Region: r.PostFormValue("region"),
+		Department: r.PostFormValue("department")}
 	if _, err := s.Access.CreateUser(r.Context(), p, in); err != nil {
 		if k := apperr.KindOf(err); k == apperr.Invalid || k == apperr.Conflict {
-			form := map[string]string{"username": in.Username, "display_name": in.DisplayName, "role": in.Role, "region": in.Region}
+			form := map[string]string{"username": in.Username, "display_name": in.DisplayName, "role": in.Role, "region": in.Region,
+				"department": in.Department}
 			s.renderUsers(w, r, p, s.status(r, err), "", apperr.Message(err, langOf(r)), form)
 			return
 		}

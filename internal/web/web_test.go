@@ -312,10 +312,20 @@ func TestUsersAndRoles(t *testing.T) {
 		t.Errorf("duplicate username = %d %s", res.Code, res.Body)
 	}
 	bad := map[string]map[string]string{
-		"role":     {"username": "a.b", "password": "Zs-2026-abcd", "role": "emperor", "region": "53"},
-		"region":   {"username": "a.c", "password": "Zs-2026-abcd", "role": "auditor", "region": "539999"},
-		"password": {"username": "a.d", "password": "short", "role": "auditor", "region": "53"},
-		"username": {"username": "A B", "password": "Zs-2026-abcd", "role": "auditor", "region": "53"},
+		"role":       {"username": "a.b", "password": "Zs-2026-abcd", "role": "emperor", "region": "53"},
+		"region":     {"username": "a.c", "password": "Zs-2026-abcd", "role": "auditor", "region": "539999"},
+		"password":   {"username": "a.d", "password": "short", "role": "auditor", "region": "53"},
+		"username":   {"username": "A B", "password": "Zs-2026-abcd", "role": "auditor", "region": "53"},
+		"department": {"username": "a.e", "password": "Zs-2026-abcd", "role": "department_handler", "region": "530102"},
+	}
+	if res := w.Do(t, "POST", "/api/v1/users", w.admin, map[string]string{"username": "a.f", "password": "Zs-2026-abcd",
+		"role": "township_clerk", "region": "530102001", "department": "education"}); res.Code != 400 || res.ErrorField() != "department" {
+		t.Errorf("a clerk with a department = %d %s", res.Code, res.Body)
+	}
+	res = w.Do(t, "POST", "/api/v1/users", w.admin, map[string]string{"username": "yibao", "password": "Zs-2026-abcd",
+		"role": "department_handler", "region": "530102", "department": "medical_insurance"})
+	if res.Code != 201 || !strings.Contains(res.Body, `"department":"medical_insurance"`) {
+		t.Errorf("department handler = %d %s", res.Code, res.Body)
 	}
 	for field, body := range bad {
 		if res := w.Do(t, "POST", "/api/v1/users", w.admin, body); res.Code != 400 || res.ErrorField() != field {
