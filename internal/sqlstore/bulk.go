@@ -32,8 +32,16 @@ func (db *DB) newBulk(table string, cols ...string) *bulkInsert {
 	if per > 512 {
 		per = 512
 	}
+	// On SQLite a failed row rolls the whole transaction back at once:
+	// that spares SQLite a statement journal for every multi-row statement.
+	// Callers must therefore return a bulk insert's error, never carry on
+	// in the same transaction (WithTx then rolls back, as it would anyway).
+	verb := "INSERT INTO "
+	if db.dialect == SQLite {
+		verb = "INSERT OR ROLLBACK INTO "
+	}
 	return &bulkInsert{db: db, ncol: len(cols), perStmt: per,
-		prefix: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ",
+		prefix: verb + table + " (" + strings.Join(cols, ", ") + ") VALUES ",
 		row:    "(" + placeholders(len(cols)) + ")"}
 }
 

@@ -50,7 +50,7 @@ type copyTable struct {
 // the values COPY's binary format will not take as they are: dates given
 // as text become time.Time.
 func (b *bulkInsert) copyRows(dateCols ...string) copyTable {
-	name := strings.TrimPrefix(b.prefix, "INSERT INTO ")
+	name := strings.TrimPrefix(strings.TrimPrefix(b.prefix, "INSERT INTO "), "INSERT OR ROLLBACK INTO ")
 	name = name[:strings.IndexByte(name, ' ')]
 	open := strings.IndexByte(b.prefix, '(')
 	cols := strings.Split(b.prefix[open+1:strings.IndexByte(b.prefix, ')')], ", ")

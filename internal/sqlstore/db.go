@@ -76,8 +76,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// process holds the lock; foreign keys are off by default in SQLite.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 	// The writer gets a 64 MiB page cache so that a bulk load's pages stay
-	// in memory until commit instead of spilling to the WAL page by page.
-	writeDSN := "file:" + path + "?" + pragmas + "&_pragma=journal_mode(WAL)&_pragma=cache_size(-65536)&_txlock=immediate"
+	// in memory until commit instead of spilling to the WAL page by page,
+	// and keeps temporary files (the statement journals that every
+	// multi-row INSERT in a transaction writes) in memory.
+	writeDSN := "file:" + path + "?" + pragmas + "&_pragma=journal_mode(WAL)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	readDSN := "file:" + path + "?" + pragmas + "&_pragma=query_only(1)"
 	w, err := sql.Open("sqlite", writeDSN)
 	if err != nil {
