@@ -223,9 +223,6 @@ func TestExportXLSXFormat(t *testing.T) {
 }
 
 func TestExportManyXLSX(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow")
-	}
 	// 20,000 households through the stream writer, read back.
 	base := impSampleHouseholds()[1]
 	buf := &bytes.Buffer{}
