@@ -66,16 +66,17 @@ const (
 	Calculate      Permission = "benefit.calc"   // use the benefit calculators
 	TokenIssue     Permission = "token.issue"    // issue long-lived tokens for other systems
 	DivisionBrowse Permission = "region.read"    // browse the divisions
+	Supervise      Permission = "case.supervise" // the overdue and due-soon board
 )
 
 // grants is the role → permission table. It is data, reviewed as a whole.
 var grants = map[Role][]Permission{
-	ProvinceAdmin:     {RegistryRead, RegistryWrite, SeeFullID, UserManage, AuditRead, RegionEdit, PolicyPublish, Calculate, TokenIssue, DivisionBrowse},
-	PrefectureOfficer: {RegistryRead, Calculate, DivisionBrowse},
-	CountyApprover:    {RegistryRead, RegistryWrite, SeeFullID, Calculate, DivisionBrowse},
-	CountyVerifier:    {RegistryRead, SeeFullID, Calculate, DivisionBrowse},
-	TownshipClerk:     {RegistryRead, RegistryWrite, SeeFullID, Calculate, DivisionBrowse},
-	TownshipReviewer:  {RegistryRead, SeeFullID, Calculate, DivisionBrowse},
+	ProvinceAdmin:     {RegistryRead, RegistryWrite, SeeFullID, UserManage, AuditRead, RegionEdit, PolicyPublish, Calculate, TokenIssue, DivisionBrowse, Supervise},
+	PrefectureOfficer: {RegistryRead, Calculate, DivisionBrowse, Supervise},
+	CountyApprover:    {RegistryRead, RegistryWrite, SeeFullID, Calculate, DivisionBrowse, Supervise},
+	CountyVerifier:    {RegistryRead, SeeFullID, Calculate, DivisionBrowse, Supervise},
+	TownshipClerk:     {RegistryRead, RegistryWrite, SeeFullID, Calculate, DivisionBrowse, Supervise},
+	TownshipReviewer:  {RegistryRead, SeeFullID, Calculate, DivisionBrowse, Supervise},
 	VillageAssistant:  {RegistryRead, RegistryWrite, Calculate, DivisionBrowse},
 	DepartmentHandler: {RegistryRead, Calculate, DivisionBrowse},
 	FinanceOfficer:    {RegistryRead, Calculate, DivisionBrowse},

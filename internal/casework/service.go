@@ -806,10 +806,10 @@ type Board struct {
 // procedure of each case and the calendar in force. An 急难型 temporary
 // case paid first stays on the board until its paperwork is done.
 //
-// Errors: Unauthorized.
+// Errors: Unauthorized, Forbidden (a role without access.Supervise).
 func (s *Service) Board(ctx context.Context, by access.Principal, now time.Time) (Board, error) {
-	if !by.Authenticated() {
-		return Board{}, apperr.ErrUnauthorized
+	if err := by.Require(access.Supervise); err != nil {
+		return Board{}, err
 	}
 	if now.IsZero() {
 		now = s.now()

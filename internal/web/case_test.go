@@ -517,3 +517,20 @@ func TestCaseIntakeContract(t *testing.T) {
 		t.Errorf("empty draw: %d %s", res.Code, res.Body)
 	}
 }
+
+// The board is for supervisors: a prefecture officer sees it, an auditor
+// and a finance officer do not.
+func TestBoardIsForSupervisors(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.MustCreateUser(t, "pref", access.PrefectureOfficer, "5301")
+	pref := w.Login(t, "pref")
+	if res := w.Do(t, "GET", "/api/v1/cases/board", pref, nil); res.Code != 200 {
+		t.Errorf("prefecture officer's board = %d %s", res.Code, res.Body)
+	}
+	for _, tok := range []string{w.auditor, w.finance} {
+		if res := w.Do(t, "GET", "/api/v1/cases/board", tok, nil); res.Code != 403 {
+			t.Errorf("board for a non-supervisor = %d", res.Code)
+		}
+	}
+}

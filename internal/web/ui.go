@@ -163,7 +163,7 @@ func nav(p access.Principal, path string) []navItem {
 		{"/", "nav.home", ""},
 		{"/households", "nav.households", access.RegistryRead},
 		{"/cases", "nav.cases", access.RegistryRead},
-		{"/cases/board", "nav.board", access.SeeFullID},
+		{"/cases/board", "nav.board", access.Supervise},
 		{"/staff-relatives", "nav.relatives", access.SeeFullID},
 		{"/calc", "nav.calc", access.Calculate},
 		{"/policy", "nav.policy", access.DivisionBrowse},
