@@ -222,7 +222,9 @@ func sameHousehold(old, in Household) bool {
 // region when given) to write, in pages. IDs are masked unless by may see
 // them. Requires RegistryRead. Returns the number written.
 func (s *Service) Export(ctx context.Context, by access.Principal, region string, write func(Household) error) (int, error) {
-	f := SearchFilter{RegionPrefix: region, Limit: 200}
+	// Walk the list by keyset (village, ID): each page costs the same,
+	// however deep into a county the export is.
+	f := SearchFilter{RegionPrefix: region, Limit: 200, After: &HouseholdRow{}}
 	n := 0
 	for {
 		rows, _, err := s.Search(ctx, by, f)
@@ -248,7 +250,8 @@ func (s *Service) Export(ctx context.Context, by access.Principal, region string
 		if len(rows) < f.Limit {
 			break
 		}
-		f.Offset += f.Limit
+		last := rows[len(rows)-1]
+		f.After = &last
 	}
 	err := s.Tx.WithTx(ctx, func(ctx context.Context) error {
 		return s.Audit.Record(ctx, by.Actor(), audit.Event{Action: "household.export", SubjectType: "export",

@@ -20,6 +20,10 @@ type SearchFilter struct {
 	Date         string     // YYYY-MM-DD for Programme
 	Limit        int
 	Offset       int
+	// After, when set, continues a walk in list order (village, then ID)
+	// after this household: paging by position that stays cheap however
+	// deep it goes. With After the total is not counted (it comes back -1).
+	After *HouseholdRow
 }
 
 // HouseholdRow is a household as a list shows it.

@@ -460,11 +460,16 @@ func (s *RegistryStore) Search(ctx context.Context, f registry.SearchFilter) ([]
 			where = append(where, `h.id IN (SELECT p.household_id FROM persons p WHERE `+m+`)`)
 		}
 	}
-	cond := strings.Join(where, " AND ")
-	var total int
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM households h WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, translate(err)
+	total := -1
+	if f.After == nil {
+		if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM households h WHERE `+strings.Join(where, " AND "), args...).Scan(&total); err != nil {
+			return nil, 0, translate(err)
+		}
+	} else {
+		where = append(where, `(h.village > ? OR (h.village = ? AND h.id > ?))`)
+		args = append(args, f.After.Village, f.After.Village, f.After.ID)
 	}
+	cond := strings.Join(where, " AND ")
 	q := `SELECT ` + householdColumns + `, COALESCE(hp.name, ''), COALESCE(hp.id_number, ''),
 		(SELECT COUNT(*) FROM persons c WHERE c.household_id = h.id)
 		FROM households h LEFT JOIN persons hp ON hp.household_id = h.id AND hp.relationship = 'head'
