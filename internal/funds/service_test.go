@@ -391,3 +391,33 @@ func TestIncentiveNeedsTheFunds(t *testing.T) {
 }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+// TestConcurrentAllocations races allocations that each take the whole
+// balance: the account lock lets exactly one through.
+func TestConcurrentAllocations(t *testing.T) {
+	_, s := newFunds(t)
+	mustBudget(t, s, provFin, "provincial", "", "100.00")
+	const n = 6
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func(i int) {
+			errs <- allocate(s, provFin, "", []string{"530100000000", "530300000000", "530102000000"}[i%3], "100.00")
+		}(i)
+	}
+	ok := 0
+	for i := 0; i < n; i++ {
+		err := <-errs
+		switch {
+		case err == nil:
+			ok++
+		case apperr.FieldOf(err) != "amount":
+			t.Errorf("allocation failed otherwise: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d allocations of the whole balance went through; want 1", ok)
+	}
+	if acc, _ := s.Account(context.Background(), provFin, "53", "dibao", 2025); acc.Balance() != 0 || acc.Out != money.Yuan(100) {
+		t.Errorf("province after the race: out %s balance %s", acc.Out, acc.Balance())
+	}
+}
