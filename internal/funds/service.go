@@ -346,6 +346,7 @@ func (s *Service) Post(ctx context.Context, by access.Principal, items []Posting
 		return err
 	}
 	now := s.now()
+	items = append([]Posting(nil), items...) // the caller's slice is left as it was
 	for i := range items {
 		p := &items[i]
 		if err := s.checkPosting(by, p); err != nil {
