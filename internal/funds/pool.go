@@ -199,12 +199,18 @@ func (s *Service) ComputeIncentive(ctx context.Context, by access.Principal, yea
 	if err != nil {
 		return Pool{}, err
 	}
-	return s.compute(ctx, by, prov, year, p)
+	p, err = s.params(year, p)
+	if err != nil {
+		return Pool{}, err
+	}
+	return s.compute(ctx, by, prov, year, p, nil)
 }
 
-func (s *Service) compute(ctx context.Context, by access.Principal, prov string, year int, p PoolParams) (Pool, error) {
+// params checks the year and fills in p's defaults, the caseload day
+// included.
+func (s *Service) params(year int, p PoolParams) (PoolParams, error) {
 	if err := checkYear(year); err != nil {
-		return Pool{}, err
+		return p, err
 	}
 	p = p.Defaults()
 	if p.AsOf == "" {
@@ -213,9 +219,12 @@ func (s *Service) compute(ctx context.Context, by access.Principal, prov string,
 			p.AsOf = today
 		}
 	}
-	if err := p.Validate(); err != nil {
-		return Pool{}, err
-	}
+	return p, p.Validate()
+}
+
+// compute applies the formula to the stored budgets and scores and to the
+// caseloads (counted from the registry when loads is nil).
+func (s *Service) compute(ctx context.Context, by access.Principal, prov string, year int, p PoolParams, loads map[string]int64) (Pool, error) {
 	budgets, err := s.Store.Budgets(ctx, Filter{Year: year, Programme: casework.Dibao, RegionPrefix: prov})
 	if err != nil {
 		return Pool{}, err
@@ -235,9 +244,10 @@ func (s *Service) compute(ctx context.Context, by access.Principal, prov string,
 	for _, sc := range scores {
 		byCounty[sc.County] = sc
 	}
-	loads, err := s.Store.Caseloads(ctx, pp, casework.Dibao, p.AsOf)
-	if err != nil {
-		return Pool{}, err
+	if loads == nil {
+		if loads, err = s.Store.Caseloads(ctx, pp, casework.Dibao, p.AsOf); err != nil {
+			return Pool{}, err
+		}
 	}
 	var in []PoolInput
 	for _, d := range s.Divisions.Tree().Within(prov) {
@@ -277,10 +287,21 @@ func (s *Service) CommitIncentive(ctx context.Context, by access.Principal, year
 	if docNo == "" {
 		return Pool{}, apperr.Field("doc_no", "请填写下拨文号", "the allocation's document number is required")
 	}
+	if p, err = s.params(year, p); err != nil {
+		return Pool{}, err
+	}
+	// The registry's count reads millions of rows (seconds for a
+	// province): it is taken before the transaction, so the single SQLite
+	// writer is not held meanwhile. It is a count as of a fixed day; the
+	// budgets, scores and balance are read again inside.
+	loads, err := s.Store.Caseloads(ctx, region.Prefix(prov), casework.Dibao, p.AsOf)
+	if err != nil {
+		return Pool{}, err
+	}
 	var pool Pool
 	err = s.Tx.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		if pool, err = s.compute(ctx, by, prov, year, p); err != nil {
+		if pool, err = s.compute(ctx, by, prov, year, p, loads); err != nil {
 			return err
 		}
 		if err := s.checkHolds(ctx, prov, casework.Dibao, year, pool.Total, "pool"); err != nil {
