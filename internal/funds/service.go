@@ -10,6 +10,7 @@ import (
 	"safetynet/internal/access"
 	"safetynet/internal/apperr"
 	"safetynet/internal/audit"
+	"safetynet/internal/casework"
 	"safetynet/internal/money"
 	"safetynet/internal/region"
 )
@@ -393,13 +394,21 @@ func withItem(err error, i int) error {
 	return err
 }
 
+// PaidByPayroll reports whether a programme's spending comes from the
+// monthly payroll (dibao and 特困 support), and so is never posted by hand.
+func PaidByPayroll(p Programme) bool { return p == casework.Dibao || p == casework.Tekun }
+
 // PostByHand records one spending of a programme paid outside the
-// payroll, with its reference, and returns the county's account after it:
+// payroll (medical, temporary, education … assistance), with its reference, and returns the county's account after it:
 // the caller warns when the balance has gone below zero. Errors as Post,
 // the field named without the items[0] prefix.
 func (s *Service) PostByHand(ctx context.Context, by access.Principal, p Posting) (Account, error) {
 	if err := by.Require(access.FundsManage); err != nil {
 		return Account{}, err
+	}
+	if prog, err := ParseProgramme(p.Programme); err == nil && PaidByPayroll(prog) {
+		return Account{}, apperr.Field("programme", fmt.Sprintf("%s支出由发放名册自动登记，不能手工登记", prog.Zh()),
+			fmt.Sprintf("%s spending is posted from the payroll, not by hand", prog))
 	}
 	p.Source = ByHand
 	if err := s.Post(ctx, by, []Posting{p}); err != nil {

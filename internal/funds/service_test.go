@@ -183,7 +183,10 @@ func TestPostIsIdempotentAndAvailable(t *testing.T) {
 	bad := []funds.Posting{items[0], {Ref: "r2", Month: "2025-02", County: "530102", Programme: "dibao", Amount: money.MustParse("299.91")}}
 	wantKind(t, "changed repeat", s.Post(ctx, whAppr, bad), apperr.Conflict, "items[1].ref")
 	// Overspending is recorded (the money is paid) and Available goes negative.
-	acc, err := s.PostByHand(ctx, whFin, funds.Posting{Ref: "hand-1", Month: "2025-04", County: "530102", Programme: "dibao", Amount: money.MustParse("400.01")})
+	if err := s.Post(ctx, whAppr, []funds.Posting{{Ref: "r3", Month: "2025-04", County: "530102", Programme: "dibao", Amount: money.MustParse("400.01")}}); err != nil {
+		t.Fatal(err)
+	}
+	acc, err := s.Account(ctx, whFin, "530102", "dibao", 2025)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,6 +196,9 @@ func TestPostIsIdempotentAndAvailable(t *testing.T) {
 	if avail, _, _ := s.Available(ctx, "530102", "dibao", 2025); avail != -1 {
 		t.Errorf("Available after overspending = %s; want -0.01", avail)
 	}
+	// Dibao and 特困 are paid by the payroll: never posted by hand.
+	_, err = s.PostByHand(ctx, whFin, funds.Posting{Ref: "hand-1", Month: "2025-04", County: "530102", Programme: "tekun", Amount: 1})
+	wantKind(t, "tekun by hand", err, apperr.Invalid, "programme")
 	// Bad items name their field.
 	wantKind(t, "bad month", s.Post(ctx, whAppr, []funds.Posting{{Ref: "x", Month: "2025-13", County: "530102", Programme: "dibao", Amount: 1}}), apperr.Invalid, "items[0].month")
 	wantKind(t, "bad programme", s.Post(ctx, whAppr, []funds.Posting{{Ref: "x", Month: "2025-01", County: "530102", Programme: "pension", Amount: 1}}), apperr.Invalid, "items[0].programme")

@@ -44,12 +44,12 @@ func (w *fundsWorld) must(t *testing.T, method, path, token string, body any, co
 func TestFundsAPI(t *testing.T) {
 	w := newFundsWorld(t)
 	y := 2025
-	w.must(t, "POST", "/api/v1/funds/budgets", w.prov, map[string]any{"year": y, "programme": "dibao", "level": "provincial",
+	w.must(t, "POST", "/api/v1/funds/budgets", w.prov, map[string]any{"year": y, "programme": "temporary", "level": "provincial",
 		"amount": "1000000.00", "doc_no": "云财社〔2025〕1号", "description": "省级财政"}, 201)
-	w.must(t, "POST", "/api/v1/funds/allocations", w.prov, map[string]any{"year": y, "programme": "dibao", "to": "530102",
+	w.must(t, "POST", "/api/v1/funds/allocations", w.prov, map[string]any{"year": y, "programme": "temporary", "to": "530102",
 		"amount": "400000", "doc_no": "云财社〔2025〕2号"}, 201)
 	// Beyond what the province holds: 400 naming the amount.
-	res := w.must(t, "POST", "/api/v1/funds/allocations", w.prov, map[string]any{"year": y, "programme": "dibao", "to": "530103",
+	res := w.must(t, "POST", "/api/v1/funds/allocations", w.prov, map[string]any{"year": y, "programme": "temporary", "to": "530103",
 		"amount": "600000.01", "doc_no": "x"}, 400)
 	if res.ErrorField() != "amount" || !strings.Contains(res.Body, "超过") {
 		t.Errorf("over-allocation: %s", res.Body)
@@ -60,7 +60,7 @@ func TestFundsAPI(t *testing.T) {
 		t.Errorf("bad level: %s", res.Body)
 	}
 	// Manual spending: twice the same reference, one posting.
-	post := map[string]any{"ref": "hand-2025-05-1", "month": "2025-05", "county": "530102", "programme": "dibao", "amount": "1234.56", "note": "临时"}
+	post := map[string]any{"ref": "hand-2025-05-1", "month": "2025-05", "county": "530102", "programme": "temporary", "amount": "1234.56", "note": "临时"}
 	w.must(t, "POST", "/api/v1/funds/postings", w.wh, post, 201)
 	res = w.must(t, "POST", "/api/v1/funds/postings", w.wh, post, 201)
 	if !strings.Contains(res.Body, `"balance":"398765.44"`) {
@@ -71,13 +71,18 @@ func TestFundsAPI(t *testing.T) {
 	if len(ps.Postings) != 1 {
 		t.Errorf("%d postings; want 1", len(ps.Postings))
 	}
+	// Dibao is posted from the payroll only.
+	if res := w.must(t, "POST", "/api/v1/funds/postings", w.wh, map[string]any{"ref": "d", "month": "2025-05", "county": "530102",
+		"programme": "dibao", "amount": "1"}, 400); res.ErrorField() != "programme" {
+		t.Errorf("dibao by hand: %s", res.Body)
+	}
 	// Overspending is recorded with a warning.
 	res = w.must(t, "POST", "/api/v1/funds/postings", w.wh, map[string]any{"ref": "hand-big", "month": "2025-05", "county": "530102",
-		"programme": "dibao", "amount": "398765.45"}, 201)
+		"programme": "temporary", "amount": "398765.45"}, 201)
 	if !strings.Contains(res.Body, `"warning":"支出已超出可用资金 0.01 元"`) {
 		t.Errorf("no overspending warning: %s", res.Body)
 	}
-	res = w.must(t, "GET", "/api/v1/funds/available?county=530102&programme=dibao&year=2025", w.wh, nil, 200)
+	res = w.must(t, "GET", "/api/v1/funds/available?county=530102&programme=temporary&year=2025", w.wh, nil, 200)
 	if !strings.Contains(res.Body, `"available":"-0.01"`) || !strings.Contains(res.Body, `"budgeted":true`) {
 		t.Errorf("available: %s", res.Body)
 	}
@@ -90,12 +95,12 @@ func TestFundsAPI(t *testing.T) {
 		t.Errorf("balances: %+v", bal.Accounts)
 	}
 	// Another county's finance officer gets 404, whichever way he asks.
-	for _, path := range []string{"/api/v1/funds/balances?year=2025&region=530102", "/api/v1/funds/available?county=530102&programme=dibao&year=2025",
+	for _, path := range []string{"/api/v1/funds/balances?year=2025&region=530102", "/api/v1/funds/available?county=530102&programme=temporary&year=2025",
 		"/api/v1/funds/budgets?region=530102", "/api/v1/funds/postings?region=530102000000"} {
 		w.must(t, "GET", path, w.pd, nil, 404)
 	}
-	w.must(t, "POST", "/api/v1/funds/postings", w.pd, map[string]any{"ref": "x", "month": "2025-05", "county": "530102", "programme": "dibao", "amount": "1"}, 404)
-	w.must(t, "POST", "/api/v1/funds/budgets", w.aud, map[string]any{"year": y, "programme": "dibao", "level": "provincial", "amount": "1", "doc_no": "x"}, 403)
+	w.must(t, "POST", "/api/v1/funds/postings", w.pd, map[string]any{"ref": "x", "month": "2025-05", "county": "530102", "programme": "temporary", "amount": "1"}, 404)
+	w.must(t, "POST", "/api/v1/funds/budgets", w.aud, map[string]any{"year": y, "programme": "temporary", "level": "provincial", "amount": "1", "doc_no": "x"}, 403)
 	var own struct{ Accounts []struct{ Region string } }
 	w.must(t, "GET", "/api/v1/funds/balances?year=2025", w.pd, nil, 200).JSON(t, &own)
 	if len(own.Accounts) != 0 {

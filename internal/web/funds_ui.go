@@ -191,9 +191,15 @@ func (s *Server) renderLedger(w http.ResponseWriter, r *http.Request, p access.P
 	if form == nil {
 		form = url.Values{}
 	}
+	var manual []casework.Programme
+	for _, pr := range casework.Programmes {
+		if !funds.PaidByPayroll(pr) {
+			manual = append(manual, pr)
+		}
+	}
 	s.render(w, r, code, "funds_ledger", view{Flash: flash, Error: errMsg, Data: map[string]any{
 		"Year": year, "Budgets": bs, "Allocations": as, "Postings": ps, "Names": names, "Form": form,
-		"CanManage": p.Can(access.FundsManage), "Programmes": casework.Programmes, "Levels": funds.Levels,
+		"CanManage": p.Can(access.FundsManage), "Programmes": casework.Programmes, "Manual": manual, "Levels": funds.Levels,
 		"Own": p.Region}})
 }
 
