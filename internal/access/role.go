@@ -110,3 +110,35 @@ var Departments = map[string][2]string{
 	"emergency_management": {"应急管理部门", "Emergency management"},
 	"social_forces":        {"社会力量（慈善组织）", "Social forces (charities)"},
 }
+
+// ---- Funds (资金管理): budgets, allocations, spending, the incentive pool ----
+//
+// Kept in a block of their own so the funds branch merges cleanly: the
+// permissions and their grants are added to the table above by init.
+
+// The funds permissions.
+const (
+	FundsRead   Permission = "funds.read"   // see budgets, allocations, spending and balances
+	FundsManage Permission = "funds.manage" // enter budgets, allocate, post spending by hand, the incentive pool
+	FundsPost   Permission = "funds.post"   // post the spending of an approved payroll
+)
+
+// fundsGrants: finance officers and the province administrator manage the
+// funds; the county approver (who approves the payroll) posts its spending
+// and sees the balances; prefecture officers and auditors read.
+var fundsGrants = map[Role][]Permission{
+	ProvinceAdmin:     {FundsRead, FundsManage, FundsPost},
+	FinanceOfficer:    {FundsRead, FundsManage, FundsPost},
+	CountyApprover:    {FundsRead, FundsPost},
+	PrefectureOfficer: {FundsRead},
+	Auditor:           {FundsRead},
+}
+
+func init() {
+	for r, ps := range fundsGrants {
+		grants[r] = append(grants[r], ps...)
+		for _, p := range ps {
+			grantSet[r][p] = true
+		}
+	}
+}

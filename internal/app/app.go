@@ -11,6 +11,7 @@ import (
 	"safetynet/internal/access"
 	"safetynet/internal/audit"
 	"safetynet/internal/casework"
+	"safetynet/internal/funds"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -36,7 +37,10 @@ type App struct {
 	// Casework is intake and the case workflow; its Now is the clock of
 	// every case step (tests pin it).
 	Casework *casework.Service
-	Log      *slog.Logger
+	// Funds is the funds ledger: budgets, allocations, spending, the
+	// incentive pool.
+	Funds *funds.Service
+	Log   *slog.Logger
 }
 
 // Options tune Build; the zero value is production.
@@ -74,11 +78,13 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 	}
 	a.Casework = &casework.Service{Store: db.Casework(), Households: db.Registry(), Registry: a.Registry,
 		Policy: a.PolicyService, Calendar: a.Calendar, Tx: db, Audit: a.Audit, Now: opt.Now}
+	a.Funds = &funds.Service{Store: db.Funds(), Tx: db, Audit: a.Audit, Divisions: a.Divisions, Now: opt.Now}
 	return a, nil
 }
 
 // Server returns the web server over a.
 func (a *App) Server() (*web.Server, error) {
 	return web.New(web.Services{Access: a.Access, Registry: a.Registry, Divisions: a.Divisions, Audit: a.Audit,
-		Policy: a.PolicyService, Calendar: a.Calendar, DB: a.DB, Version: Version, Casework: a.Casework}, a.Log)
+		Policy: a.PolicyService, Calendar: a.Calendar, DB: a.DB, Version: Version, Casework: a.Casework,
+		Funds: a.Funds}, a.Log)
 }

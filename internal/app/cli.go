@@ -73,6 +73,7 @@ commands:
   calc [--db DSN]                                 compute a benefit: JSON request on stdin (--db adds published policy versions)
   policy list [--region CODE] | policy publish FILE   [--db DSN]
   calendar import FILE | calendar show YEAR       [--db DSN]
+  funds budget|allocate|balances|score|incentive compute|commit ...   funds ledger and the incentive pool (safetynet funds for flags)
   version                                         print the version
 
 DSN: sqlite:PATH (default sqlite:safetynet.db) or postgres://…; also $SAFETYNET_DB.
@@ -112,6 +113,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = runBench(ctx, args[1:], env)
 	case "synth":
 		err = runSynth(ctx, args[1:], env)
+	case "funds":
+		err = runFunds(ctx, args[1:], env)
 	case "calc":
 		return runCalc(ctx, args[1:], env)
 	case "version":
