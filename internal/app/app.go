@@ -14,6 +14,7 @@ import (
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/verify"
 	"safetynet/internal/web"
 )
 
@@ -36,7 +37,11 @@ type App struct {
 	// Casework is intake and the case workflow; its Now is the clock of
 	// every case step (tests pin it).
 	Casework *casework.Service
-	Log      *slog.Logger
+	// VerifyCentre is the verification centre's casework: authorizations,
+	// connections, requests, paper replies and reports. Its Checker (the
+	// online comparison) is nil until the matching engine is wired.
+	VerifyCentre *verify.Centre
+	Log          *slog.Logger
 }
 
 // Options tune Build; the zero value is production.
@@ -74,11 +79,14 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 	}
 	a.Casework = &casework.Service{Store: db.Casework(), Households: db.Registry(), Registry: a.Registry,
 		Policy: a.PolicyService, Calendar: a.Calendar, Tx: db, Audit: a.Audit, Now: opt.Now}
+	a.VerifyCentre = &verify.Centre{Store: db.VerifyCase(), Households: db.Registry(), Cases: a.Casework,
+		Tx: db, Audit: a.Audit, Now: opt.Now}
 	return a, nil
 }
 
 // Server returns the web server over a.
 func (a *App) Server() (*web.Server, error) {
 	return web.New(web.Services{Access: a.Access, Registry: a.Registry, Divisions: a.Divisions, Audit: a.Audit,
-		Policy: a.PolicyService, Calendar: a.Calendar, DB: a.DB, Version: Version, Casework: a.Casework}, a.Log)
+		Policy: a.PolicyService, Calendar: a.Calendar, DB: a.DB, Version: Version, Casework: a.Casework,
+		Verify: a.VerifyCentre}, a.Log)
 }

@@ -20,6 +20,7 @@ import (
 	"safetynet/internal/casework"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
+	"safetynet/internal/verify"
 )
 
 //go:embed static openapi.json
@@ -40,6 +41,7 @@ type Services struct {
 	Calendar  *policy.CalendarService // the working-day calendar: embedded + imported days
 	DB        Pinger
 	Casework  *casework.Service // intake and the case workflow
+	Verify    *verify.Centre    // the verification centre: authorizations, requests, reports
 	Version   string
 	Now       func() time.Time
 }
@@ -125,6 +127,7 @@ func (s *Server) routes() {
 	s.apiCalcRoutes()
 	s.policyRoutes()
 	s.caseRoutes()
+	s.verifyRoutes()
 
 	s.uiRoutes()
 }
