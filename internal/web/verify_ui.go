@@ -516,5 +516,5 @@ func (s *Server) householdVerifyPanel(r *http.Request, p access.Principal, house
 		rows = append(rows, s.verifyRequestOut(x))
 	}
 	return map[string]any{"Status": st, "Requests": rows, "CanRecord": p.Can(access.VerifyAuthorize),
-		"CanRequest": p.Can(access.VerifyRequest), "Today": time.Now().In(shanghai).Format("2006-01-02")}
+		"CanRequest": p.Can(access.VerifyRequest), "Today": st.Date}
 }
