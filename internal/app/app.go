@@ -14,6 +14,7 @@ import (
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/verify"
 	"safetynet/internal/web"
 )
 
@@ -36,7 +37,10 @@ type App struct {
 	// Casework is intake and the case workflow; its Now is the clock of
 	// every case step (tests pin it).
 	Casework *casework.Service
-	Log      *slog.Logger
+	// Verify is verification's data and engine: dataset imports, the
+	// single-household check and batch re-verification.
+	Verify *verify.Service
+	Log    *slog.Logger
 }
 
 // Options tune Build; the zero value is production.
@@ -74,6 +78,7 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 	}
 	a.Casework = &casework.Service{Store: db.Casework(), Households: db.Registry(), Registry: a.Registry,
 		Policy: a.PolicyService, Calendar: a.Calendar, Tx: db, Audit: a.Audit, Now: opt.Now}
+	a.Verify = &verify.Service{Store: db.Verify(), Policy: a.PolicyService, Audit: a.Audit, Tx: db, Now: opt.Now}
 	return a, nil
 }
 

@@ -44,14 +44,14 @@ func countyOf(id string) string {
 type colType uint8
 
 const (
-	colID     colType = iota // an 18-digit resident ID (GB 11643)
-	colMoney                 // yuan with at most two decimals, ≥ 0
-	colArea                  // square metres with at most two decimals, > 0 (stored in hundredths)
-	colDate                  // YYYY-MM-DD
-	colYear                  // YYYY
-	colText                  // required text
-	colOpt                   // optional text
-	colEnum                  // one of the listed kinds
+	colID    colType = iota // an 18-digit resident ID (GB 11643)
+	colMoney                // yuan with at most two decimals, ≥ 0
+	colArea                 // square metres with at most two decimals, > 0 (stored in hundredths)
+	colDate                 // YYYY-MM-DD
+	colYear                 // YYYY
+	colText                 // required text
+	colOpt                  // optional text
+	colEnum                 // one of the listed kinds
 )
 
 // field is where a column goes in a Record.
@@ -93,8 +93,8 @@ var layouts = map[string][]column{
 		{"since", "参保日期", colDate, fDate, nil}},
 	"housing_fund": {{"employer", "缴存单位", colText, fNote, nil}, {"monthly_deposit", "月缴存额", colMoney, fAmount, nil},
 		{"balance", "余额", colMoney, fAmount2, nil}},
-	"tax": {{"year", "年度", colYear, fRef, nil}, {"income", "收入额", colMoney, fAmount, nil}, {"tax_paid", "已缴税额", colMoney, fAmount2, nil}},
-	"deposits": {{"bank", "银行", colText, fNote, nil}, {"balance", "余额", colMoney, fAmount, nil}, {"as_of", "截至日期", colDate, fDate, nil}},
+	"tax":        {{"year", "年度", colYear, fRef, nil}, {"income", "收入额", colMoney, fAmount, nil}, {"tax_paid", "已缴税额", colMoney, fAmount2, nil}},
+	"deposits":   {{"bank", "银行", colText, fNote, nil}, {"balance", "余额", colMoney, fAmount, nil}, {"as_of", "截至日期", colDate, fDate, nil}},
 	"securities": {{"broker", "证券公司", colText, fNote, nil}, {"value", "市值", colMoney, fAmount, nil}, {"as_of", "截至日期", colDate, fDate, nil}},
 	"public_employees": {{"name", "姓名", colText, fRef, nil}, {"employer", "工作单位", colText, fNote, nil},
 		{"kind", "人员类别", colEnum, fKind, []string{"civil_servant", "public_institution"}}, {"since", "入职日期", colDate, fDate, nil}},
