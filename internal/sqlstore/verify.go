@@ -304,4 +304,3 @@ func (s *VerifyStore) LoadStaffRelatives(ctx context.Context, es []StaffEntry, b
 	})
 	return n, err
 }
-

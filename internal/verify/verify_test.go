@@ -44,7 +44,7 @@ func newFixture(t *testing.T) *fixture {
 				{PersonID: -1, Kind: "deposit", Value: money.Yuan(3000)}},
 			Enrolments: []registry.Enrolment{{Programme: "dibao", Since: "2020-01-01"}}},
 		{County: "530102000000", Village: "530102001001", Area: registry.Urban,
-			Members: []registry.Member{member(f.other, "王五", "F", "1980-01-02", registry.Head), member(f.twin, "李四", "F", "1972-05-06", registry.Other)},
+			Members:    []registry.Member{member(f.other, "王五", "F", "1980-01-02", registry.Head), member(f.twin, "李四", "F", "1972-05-06", registry.Other)},
 			Enrolments: []registry.Enrolment{{Programme: "dibao", Since: "2020-01-01"}}},
 	}
 	var ids []int64
