@@ -37,9 +37,12 @@ type App struct {
 	// Casework is intake and the case workflow; its Now is the clock of
 	// every case step (tests pin it).
 	Casework *casework.Service
+	// Verify is verification's data and engine: dataset imports, the
+	// single-household check and batch re-verification.
+	Verify *verify.Service
 	// VerifyCentre is the verification centre's casework: authorizations,
-	// connections, requests, paper replies and reports. Its Checker (the
-	// online comparison) is nil until the matching engine is wired.
+	// connections, requests, paper replies and reports; Verify is its
+	// online comparison.
 	VerifyCentre *verify.Centre
 	Log          *slog.Logger
 }
@@ -79,8 +82,9 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 	}
 	a.Casework = &casework.Service{Store: db.Casework(), Households: db.Registry(), Registry: a.Registry,
 		Policy: a.PolicyService, Calendar: a.Calendar, Tx: db, Audit: a.Audit, Now: opt.Now}
-	a.VerifyCentre = &verify.Centre{Store: db.VerifyCase(), Households: db.Registry(), Cases: a.Casework,
-		Tx: db, Audit: a.Audit, Now: opt.Now}
+	a.Verify = &verify.Service{Store: db.Verify(), Policy: a.PolicyService, Audit: a.Audit, Tx: db, Now: opt.Now}
+	a.VerifyCentre = &verify.Centre{Store: db.VerifyCase(), Households: db.Registry(), Checker: a.Verify,
+		Policy: a.PolicyService, Cases: a.Casework, Tx: db, Audit: a.Audit, Now: opt.Now}
 	return a, nil
 }
 

@@ -23,14 +23,6 @@ type Checker interface {
 	Check(ctx context.Context, h *registry.Household, asOf string) (Report, error)
 }
 
-// Evaluator is what a Checker may also offer: the verdict and reasons of
-// the policy's rules over any set of findings, so that the findings of
-// paper replies are judged by the same rules as the online ones. Without
-// it the centre judges manual findings conservatively (see judge).
-type Evaluator interface {
-	Evaluate(ctx context.Context, h *registry.Household, asOf string, findings []Finding) (Verdict, []Reason, error)
-}
-
 // Cases is what the centre needs of the casework service: the case's
 // request_verification and record_verification steps are taken through
 // it, inside the centre's transaction; *casework.Service satisfies it.
@@ -82,6 +74,10 @@ type Centre struct {
 	// Checker is the online comparison; nil means no source answers
 	// online, so every request waits for paper replies.
 	Checker Checker
+	// Policy resolves the thresholds that judge the findings of paper
+	// replies (Match, the engine's own rules); nil judges every manual
+	// finding as needing a manual check.
+	Policy  Policy
 	Cases   Cases
 	Tx      audit.Transactor
 	Audit   *audit.Log

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"safetynet/internal/access"
@@ -189,11 +190,11 @@ func (s *Centre) RecordReply(ctx context.Context, by access.Principal, requestID
 		if !ok {
 			return apperr.Field("source", fmt.Sprintf("未知的数据源“%s”", in.Source), fmt.Sprintf("unknown source %q", in.Source))
 		}
-		conn, err := s.connectedMap(ctx, r.County)
+		_, answers, err := s.online(ctx, r.County, &h, r.AsOf)
 		if err != nil {
 			return err
 		}
-		if conn[src.Name] {
+		if answers[src.Name] {
 			return apperr.New(apperr.Conflict, fmt.Sprintf("%s在本县已联网，由信息化比对，无需录入纸质回函", src.Zh),
 				fmt.Sprintf("%s is connected in this county and answers online; no paper reply", src.En)).WithField("source")
 		}
@@ -235,26 +236,21 @@ func (s *Centre) RecordReply(ctx context.Context, by access.Principal, requestID
 	return out, nil
 }
 
-// ruleSources attributes the rules of the matching engine to the source
-// whose data they read, so that a reason resting on a source the county
-// has not connected is not kept when no Evaluator judges the merged
-// findings.
+// ruleSources attributes the engine's rules (rules.go) to the source whose
+// records they read, so that a reason resting on a source the county has
+// not connected is dropped with its findings: such a source answers by
+// paper reply, judged by judgeManual.
 var ruleSources = map[string]string{
-	"vehicle": "vehicles", "vehicles": "vehicles", "house": "real_estate", "houses": "real_estate",
-	"real_estate": "real_estate", "business": "businesses", "businesses": "businesses", "pension": "pensions",
-	"pensions": "pensions", "social_insurance": "social_insurance", "housing_fund": "housing_fund",
-	"income": "tax", "tax": "tax", "deposits": "deposits", "deposit": "deposits", "securities": "securities",
-	"public_job": "public_employees", "public_employee": "public_employees", "death": "deaths", "deaths": "deaths",
-	"marriage": "marriages", "marriages": "marriages",
+	"vehicle": "vehicles", "vehicle_undeclared": "vehicles", "houses": "real_estate", "business": "businesses",
+	"deposits": "deposits", "assets_undeclared": "deposits", "public_job": "public_employees", "death": "deaths",
+	"staff_spouse": "marriages",
 }
 
 // merge turns the online report of Check into the report of a county:
-// sources not connected lose their online findings and answer by the paper
-// replies (Mode Manual) when every counted member has one, or are Missing.
-// It then settles the verdict: by the Evaluator when the checker has one;
-// otherwise the online reasons of connected sources are kept, and every
-// manual finding asks for a manual check. A Missing source caps the
-// verdict at NeedsCheck.
+// conn says which sources answer online (connected, with a snapshot); the
+// others lose any online findings and answer by the paper replies (Mode
+// Manual) once every counted member has one, or are Missing. judge then
+// settles the verdict.
 func (s *Centre) merge(ctx context.Context, rep *Report, h *registry.Household, conn map[string]bool, replies []Reply) error {
 	online := map[string]SourceStatus{}
 	for _, st := range rep.Sources {
@@ -273,14 +269,11 @@ func (s *Centre) merge(ctx context.Context, rep *Report, h *registry.Household, 
 	var statuses []SourceStatus
 	for _, src := range Sources {
 		if conn[src.Name] {
-			st, ok := online[src.Name]
-			if !ok {
-				st = SourceStatus{Source: src.Name, Mode: Missing}
-			}
-			statuses = append(statuses, st)
+			statuses = append(statuses, online[src.Name])
 			continue
 		}
-		// Not connected: drop whatever the snapshots said, take the replies.
+		// Not answering online: drop whatever the snapshots said, take the
+		// replies.
 		for i := range rep.Members {
 			rep.Members[i].Findings = slices.DeleteFunc(rep.Members[i].Findings, func(f Finding) bool { return f.Source == src.Name })
 		}
@@ -319,35 +312,26 @@ func (s *Centre) merge(ctx context.Context, rep *Report, h *registry.Household, 
 	return s.judge(ctx, rep, h, conn)
 }
 
-// judge settles rep's verdict and reasons after merge.
+// judge settles rep's verdict and reasons after merge: the online
+// reasons of connected sources stay, the paper replies' findings are
+// judged by the same rules (judgeManual), and a Missing source caps the
+// verdict at NeedsCheck.
 func (s *Centre) judge(ctx context.Context, rep *Report, h *registry.Household, conn map[string]bool) error {
-	if ev, ok := s.Checker.(Evaluator); ok {
-		var all []Finding
-		for _, m := range rep.Members {
-			all = append(all, m.Findings...)
-		}
-		v, rs, err := ev.Evaluate(ctx, h, rep.AsOf, all)
-		if err != nil {
-			return err
-		}
-		rep.Verdict, rep.Reasons = v, rs
-	} else {
-		rep.Reasons = slices.DeleteFunc(rep.Reasons, func(r Reason) bool {
-			src, ok := ruleSources[r.Rule]
-			return ok && !conn[src]
-		})
-		for _, m := range rep.Members {
-			for _, f := range m.Findings {
-				if f.Mode != Manual {
-					continue
-				}
-				src, _ := SourceByName(f.Source)
-				rep.Reasons = append(rep.Reasons, Reason{Rule: "manual_finding", Verdict: NeedsCheck, IDNumber: f.IDNumber,
-					Zh: fmt.Sprintf("%s：%s纸质回函查有记录（%s%s），需人工核实", m.Name, src.Zh, f.Kind, refText(f.Ref)),
-					En: fmt.Sprintf("%s: the paper reply on %s found a record (%s%s); check it by hand", m.Name, src.En, f.Kind, refText(f.Ref))})
-			}
+	manualSource := map[string]bool{}
+	for _, st := range rep.Sources {
+		if st.Mode == Manual {
+			manualSource[st.Source] = true
 		}
 	}
+	rep.Reasons = slices.DeleteFunc(rep.Reasons, func(r Reason) bool {
+		src, ok := ruleSources[r.Rule]
+		return ok && (!conn[src] || manualSource[src])
+	})
+	mr, err := s.judgeManual(rep, h)
+	if err != nil {
+		return err
+	}
+	rep.Reasons = append(rep.Reasons, mr...)
 	var missing []string
 	for _, st := range rep.Sources {
 		if st.Mode == Missing {
@@ -360,20 +344,89 @@ func (s *Centre) judge(ctx context.Context, rep *Report, h *registry.Household, 
 			Zh: fmt.Sprintf("%d 个数据源未联网且尚未收到回函：%s", len(missing), joinZh(missing)),
 			En: fmt.Sprintf("%d source(s) neither connected nor answered yet", len(missing))})
 	}
-	rep.Verdict = Meets
-	for _, r := range rep.Reasons {
-		if r.Verdict == NotMeets {
-			rep.Verdict = NotMeets
-			break
-		}
-		if r.Verdict == NeedsCheck {
-			rep.Verdict = NeedsCheck
-		}
-	}
-	if len(missing) > 0 && rep.Verdict == Meets {
-		rep.Verdict = NeedsCheck
-	}
+	rep.Verdict = VerdictOf(rep.Reasons)
 	return nil
+}
+
+// judgeManual applies the engine's rules (Match) to the findings of paper
+// replies, read back as department records, with the thresholds of the
+// policy in force for the village on the report's date. Without a Policy
+// every manual finding asks for a manual check.
+func (s *Centre) judgeManual(rep *Report, h *registry.Household) ([]Reason, error) {
+	var any bool
+	for _, m := range rep.Members {
+		for _, f := range m.Findings {
+			any = any || f.Mode == Manual
+		}
+	}
+	if !any {
+		return nil, nil
+	}
+	if s.Policy == nil {
+		var out []Reason
+		for _, m := range rep.Members {
+			for _, f := range m.Findings {
+				if f.Mode != Manual {
+					continue
+				}
+				src, _ := SourceByName(f.Source)
+				out = append(out, Reason{Rule: "manual_finding", Verdict: NeedsCheck, IDNumber: f.IDNumber,
+					Zh: fmt.Sprintf("%s：%s纸质回函查有记录（%s%s），需人工核实", m.Name, src.Zh, f.Kind, refText(f.Ref)),
+					En: fmt.Sprintf("%s: the paper reply on %s found a record (%s%s); check it by hand", m.Name, src.En, f.Kind, refText(f.Ref))})
+			}
+		}
+		return out, nil
+	}
+	pol, err := s.Policy.Resolve(h.Village, rep.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	f := &Facts{Records: make([][]Record, len(h.Members)), LookAlikes: make([][]string, len(h.Members)),
+		Jobs: func(uint64) []Record { return nil }}
+	for i, m := range h.Members {
+		for _, mr := range rep.Members {
+			if mr.IDNumber != m.IDNumber || m.IDNumber == "" {
+				continue
+			}
+			for _, x := range mr.Findings {
+				if x.Mode == Manual {
+					f.Records[i] = append(f.Records[i], recordOf(x))
+				}
+			}
+		}
+	}
+	hits := Match(h, f, LimitsOf(&pol.Params, h.Area))
+	return Reasons(h, hits, pol.Params.Assets), nil
+}
+
+// recordOf reads a paper reply's finding back as a department record, in
+// the fields the rules look at: the vehicle's plate and value, the home's
+// use (Kind "住宅") and area, a business as active unless the reply says it
+// is deregistered or revoked, deposits' and securities' amounts, the
+// employer of a public employee, the date of a death.
+func recordOf(x Finding) Record {
+	r := Record{Source: x.Source, IDNumber: x.IDNumber, Ref: x.Ref, Kind: x.Kind, Amount: x.Value, Date: x.Date, Note: x.Detail}
+	switch x.Source {
+	case "real_estate":
+		r.Amount = money.Money(x.AreaM2)
+	case "businesses":
+		r.Status = "存续"
+		if strings.Contains(x.Detail, "注销") || strings.Contains(x.Detail, "吊销") {
+			r.Status = "注销"
+		}
+	case "public_employees":
+		r.Note = firstOf(x.Detail, x.Ref, x.Kind, "公职人员")
+	}
+	return r
+}
+
+func firstOf(s ...string) string {
+	for _, x := range s {
+		if strings.TrimSpace(x) != "" {
+			return x
+		}
+	}
+	return ""
 }
 
 func refText(ref string) string {

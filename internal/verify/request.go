@@ -169,32 +169,42 @@ func (s *Centre) open(ctx context.Context, by access.Principal, h *registry.Hous
 	return out, nil
 }
 
-// compute runs the online comparison (when a checker is configured) and
-// merges the paper replies of r.
-func (s *Centre) compute(ctx context.Context, r *Request, h *registry.Household) (*Report, error) {
+// online runs the online comparison of h as of asOf (when a checker is
+// configured) and returns it with, per source, whether it answers online:
+// connected in the county and answered by a snapshot (Check's Mode
+// Online). The other sources answer by paper reply.
+func (s *Centre) online(ctx context.Context, county string, h *registry.Household, asOf string) (Report, map[string]bool, error) {
 	rep := Report{}
-	if s.Checker != nil {
-		var err error
-		if rep, err = s.Checker.Check(ctx, h, r.AsOf); err != nil {
-			return nil, fmt.Errorf("check household %d: %w", h.ID, err)
-		}
+	answers := map[string]bool{}
+	if s.Checker == nil {
+		return rep, answers, nil
 	}
-	conn, err := s.connectedMap(ctx, r.County)
+	rep, err := s.Checker.Check(ctx, h, asOf)
+	if err != nil {
+		return rep, nil, fmt.Errorf("check household %d: %w", h.ID, err)
+	}
+	conn, err := s.connectedMap(ctx, county)
+	if err != nil {
+		return rep, nil, err
+	}
+	for _, st := range rep.Sources {
+		answers[st.Source] = conn[st.Source] && st.Mode == Online
+	}
+	return rep, answers, nil
+}
+
+// compute runs the online comparison and merges the paper replies of r.
+func (s *Centre) compute(ctx context.Context, r *Request, h *registry.Household) (*Report, error) {
+	rep, answers, err := s.online(ctx, r.County, h, r.AsOf)
 	if err != nil {
 		return nil, err
-	}
-	if s.Checker == nil {
-		// Nothing answers online: every source waits for a paper reply.
-		for k := range conn {
-			conn[k] = false
-		}
 	}
 	replies, err := s.Store.Replies(ctx, r.ID)
 	if err != nil {
 		return nil, err
 	}
 	rep.HouseholdID, rep.County, rep.Village, rep.AsOf, rep.Case = h.ID, h.County[:6], h.Village, r.AsOf, r.Tracking
-	if err := s.merge(ctx, &rep, h, conn, replies); err != nil {
+	if err := s.merge(ctx, &rep, h, answers, replies); err != nil {
 		return nil, err
 	}
 	return &rep, nil
@@ -241,6 +251,12 @@ func (s *Centre) finish(ctx context.Context, by access.Principal, r *Request, re
 			return Outcome{}, err
 		}
 		cv = &v
+	}
+	if cv.Case.Status != casework.StatusVerifying {
+		// The case has moved on (withdrawn, or re-investigated and asking
+		// again): the report stands, the case keeps its own course.
+		out.Case = cv
+		return out, nil
 	}
 	result := casework.VerificationMeets
 	switch sr.Verdict {

@@ -369,6 +369,15 @@ func TestVerifyManualReplies(t *testing.T) {
 		rep.mode("pensions") != "online" {
 		t.Errorf("report %+v", rep)
 	}
+	rules := map[string]string{}
+	for _, x := range rep.Reasons {
+		rules[x.Rule] = x.Verdict
+	}
+	// The paper reply's car (60,000 yuan, undeclared) is judged by the
+	// rules; the snapshot's car of the unconnected source is gone.
+	if rules["vehicle_undeclared"] != "needs_check" || rules["vehicle"] != "" {
+		t.Errorf("reasons %+v", rep.Reasons)
+	}
 	for _, m := range rep.Members {
 		var srcs []string
 		for _, f := range m.Findings {
