@@ -77,11 +77,11 @@ type Centre struct {
 	// Policy resolves the thresholds that judge the findings of paper
 	// replies (Match, the engine's own rules); nil judges every manual
 	// finding as needing a manual check.
-	Policy  Policy
-	Cases   Cases
-	Tx      audit.Transactor
-	Audit   *audit.Log
-	Now     func() time.Time
+	Policy Policy
+	Cases  Cases
+	Tx     audit.Transactor
+	Audit  *audit.Log
+	Now    func() time.Time
 }
 
 func (s *Centre) now() time.Time {
