@@ -29,7 +29,7 @@ type Verification struct {
 // VerificationMember is one member and the findings about them.
 type VerificationMember struct {
 	Name     string
-	IDMasked string // masked unless the reader may see it whole
+	ID       string // the resident ID, masked unless the reader may see it whole
 	Findings []VerificationFinding
 }
 
@@ -135,8 +135,8 @@ func RenderVerification(w io.Writer, v Verification) error {
 	}
 	for _, m := range v.Members {
 		who := m.Name
-		if m.IDMasked != "" {
-			who += " " + m.IDMasked
+		if m.ID != "" {
+			who += " " + m.ID
 		}
 		if len(m.Findings) == 0 {
 			row([4]string{who, "全部数据源", "未查到相关记录", ""})

@@ -128,8 +128,10 @@ func (s *VerifyCaseStore) Request(ctx context.Context, id int64) (verify.Request
 
 // UpdateRequest writes the status, report, completion and note of r.
 func (s *VerifyCaseStore) UpdateRequest(ctx context.Context, r *verify.Request) error {
+	// Only a pending request changes: two verifiers completing the same
+	// request at once cannot both issue a report.
 	res, err := s.db.exec(ctx, `UPDATE verification_requests SET status = ?, report_id = ?, completed_by = ?,
-		completed_at = ?, note = ? WHERE id = ?`,
+		completed_at = ?, note = ? WHERE id = ? AND status = 'pending'`,
 		string(r.Status), nullID(r.ReportID), r.CompletedBy, nullTime(r.CompletedAt), r.Note, r.ID)
 	if err != nil {
 		return err
@@ -137,7 +139,7 @@ func (s *VerifyCaseStore) UpdateRequest(ctx context.Context, r *verify.Request) 
 	if n, err := res.RowsAffected(); err != nil {
 		return translate(err)
 	} else if n == 0 {
-		return apperr.New(apperr.NotFound, "未找到该核对请求", "verification request not found")
+		return apperr.New(apperr.Conflict, "该核对请求已办结或不存在", "the request is done or does not exist")
 	}
 	return nil
 }

@@ -92,7 +92,7 @@ type AuthorizationStatus struct {
 
 // Authorizations returns the authorizations on file for a household and
 // the adult members (on today's date) without one. IDs are masked for
-// roles that may not see them whole.
+// roles that may not see them whole; a view with full IDs is audited.
 //
 // Errors: Unauthorized; Forbidden without access.RegistryRead; NotFound.
 func (s *Centre) Authorizations(ctx context.Context, by access.Principal, householdID int64) (AuthorizationStatus, error) {
@@ -109,7 +109,15 @@ func (s *Centre) Authorizations(ctx context.Context, by access.Principal, househ
 	}
 	today := s.today()
 	st := AuthorizationStatus{HouseholdID: h.ID, Date: today.String(), Authorizations: as, Missing: MissingAuthorizations(&h, as, today)}
-	if !by.Can(access.SeeFullID) {
+	if by.Can(access.SeeFullID) {
+		// The list shows members' full IDs: the view is audited.
+		err := s.Tx.WithTx(ctx, func(ctx context.Context) error {
+			return s.record(ctx, by, "verify.authorization.view", "household", h.ID, h.Village, nil, nil)
+		})
+		if err != nil {
+			return AuthorizationStatus{}, err
+		}
+	} else {
 		for i := range st.Authorizations {
 			st.Authorizations[i].IDNumber = maskID(st.Authorizations[i].IDNumber)
 		}

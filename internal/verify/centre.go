@@ -49,7 +49,8 @@ type CentreStore interface {
 	SetConnection(ctx context.Context, c Connection) error
 	CreateRequest(ctx context.Context, r *Request) error
 	Request(ctx context.Context, id int64) (Request, error)
-	// UpdateRequest writes the status, report, completion and note of r.
+	// UpdateRequest writes the status, report, completion and note of a
+	// pending request r; Conflict when it is no longer pending.
 	UpdateRequest(ctx context.Context, r *Request) error
 	// PendingRequests returns the pending requests whose village starts
 	// with prefix, oldest first, at most limit.

@@ -381,7 +381,8 @@ type RequestDetail struct {
 }
 
 // RequestDetail returns a request with its household's members, replies
-// and connections. IDs are masked for roles that may not see them.
+// and connections. IDs are masked for roles that may not see them; a view
+// with full IDs is audited.
 //
 // Errors: as Request.
 func (s *Centre) RequestDetail(ctx context.Context, by access.Principal, id int64) (RequestDetail, error) {
@@ -407,7 +408,14 @@ func (s *Centre) RequestDetail(ctx context.Context, by access.Principal, id int6
 			d.Members = append(d.Members, m)
 		}
 	}
-	if !by.Can(access.SeeFullID) {
+	if by.Can(access.SeeFullID) {
+		err := s.Tx.WithTx(ctx, func(ctx context.Context) error {
+			return s.record(ctx, by, "verify.request.view", "verification_request", r.ID, r.Village, nil, nil)
+		})
+		if err != nil {
+			return RequestDetail{}, err
+		}
+	} else {
 		for i := range d.Members {
 			d.Members[i].IDNumber = maskID(d.Members[i].IDNumber)
 		}

@@ -451,7 +451,8 @@ func (s *Server) writeReportPDF(w http.ResponseWriter, r *http.Request, p access
 		d.Reasons = append(d.Reasons, x.Zh)
 	}
 	for _, m := range sr.Members {
-		dm := document.VerificationMember{Name: m.Name, IDMasked: maskedID(m.IDNumber)}
+		// The service masked the IDs unless p may see them whole.
+		dm := document.VerificationMember{Name: m.Name, ID: m.IDNumber}
 		for _, f := range m.Findings {
 			dm.Findings = append(dm.Findings, document.VerificationFinding{Source: sourceName("zh", f.Source),
 				What: findingText(f.Kind, f.Value, f.AreaM2, f.Ref, f.Detail), Manual: f.Mode == verify.Manual})
