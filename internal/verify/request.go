@@ -378,6 +378,10 @@ type RequestDetail struct {
 	Members     []registry.Member
 	Replies     []Reply
 	Connections []Connection
+	// Offline are the sources that answer this request by paper reply:
+	// not connected in the county, or connected without a snapshot.
+	Offline []string
+	Today   string // the centre's date, YYYY-MM-DD
 }
 
 // RequestDetail returns a request with its household's members, replies
@@ -402,7 +406,16 @@ func (s *Centre) RequestDetail(ctx context.Context, by access.Principal, id int6
 	if err != nil {
 		return RequestDetail{}, err
 	}
-	d := RequestDetail{Request: r, Replies: replies, Connections: conns}
+	_, answers, err := s.online(ctx, r.County, &h, r.AsOf)
+	if err != nil {
+		return RequestDetail{}, err
+	}
+	d := RequestDetail{Request: r, Replies: replies, Connections: conns, Today: s.today().String()}
+	for _, src := range Sources {
+		if !answers[src.Name] {
+			d.Offline = append(d.Offline, src.Name)
+		}
+	}
 	for _, m := range h.Members {
 		if m.Counts() {
 			d.Members = append(d.Members, m)

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"safetynet/internal/access"
 	"safetynet/internal/apperr"
@@ -49,7 +48,8 @@ var verifyMessages = map[string][2]string{
 	"vf.department":      {"提供部门", "Department"},
 	"vf.connected":       {"已联网（信息化比对）", "Connected (online)"},
 	"vf.notConnected":    {"未联网（手工比对）", "Not connected (manual)"},
-	"vf.toggle":          {"切换", "Switch"},
+	"vf.setOff":          {"设为未联网", "Mark not connected"},
+	"vf.setOn":           {"设为已联网", "Mark connected"},
 	"vf.countyHint":      {"联网设置按县（市、区）；请以县级账号查看。", "Connections are set per county; view them with a county account."},
 	"vf.forHousehold":    {"为家庭提请核对", "Request verification for a household"},
 	"vf.householdID":     {"家庭编号", "Household number"},
@@ -273,17 +273,17 @@ func (s *Server) renderVerifyRequest(w http.ResponseWriter, r *http.Request, p a
 		replies = append(replies, replyRow{Member: names[x.IDNumber] + " " + x.IDNumber, Source: sourceName(lang, x.Source),
 			Result: res, Date: x.ReplyDate, Document: x.Document, By: x.RecordedBy})
 	}
-	var manual []connectionJSON
-	for _, c := range connectionsOut(d.Connections, lang) {
-		if !c.Connected {
-			manual = append(manual, c)
-		}
+	type offline struct{ Source, Name, Department string }
+	var manual []offline
+	for _, name := range d.Offline {
+		src, _ := verify.SourceByName(name)
+		manual = append(manual, offline{Source: name, Name: pick(lang, src.Zh, src.En), Department: src.Department})
 	}
 	x := d.Request
 	data := map[string]any{"R": s.verifyRequestOut(x), "Members": d.Members, "Replies": replies,
 		"Connections": connectionsOut(d.Connections, lang), "Manual": manual, "Missing": sourceNames(lang, x.Missing),
 		"Verdict": verdictName(lang, x.Verdict), "Pending": x.Status == verify.RequestPending,
-		"CanWork": p.Can(access.VerifyCentre), "Form": form, "Today": time.Now().In(shanghai).Format("2006-01-02")}
+		"CanWork": p.Can(access.VerifyCentre), "Form": form, "Today": d.Today}
 	flash := ""
 	switch r.URL.Query().Get("done") {
 	case "request":
@@ -296,6 +296,25 @@ func (s *Server) renderVerifyRequest(w http.ResponseWriter, r *http.Request, p a
 		v.Error, v.Field = apperr.Message(failure, lang), apperr.FieldOf(failure)
 	}
 	s.render(w, r, code, "verify_request", v)
+}
+
+// kindNames are the Chinese names of the engine's finding kinds; a paper
+// reply's kind is the centre's own words and shows as entered.
+var kindNames = map[string]string{"vehicle": "车辆", "house": "房产", "business": "市场主体", "pension": "养老金",
+	"social_insurance": "社会保险", "housing_fund": "住房公积金", "income_tax": "个人所得税", "deposit": "存款",
+	"security": "证券", "public_job": "公职", "death": "死亡", "marriage": "婚姻"}
+
+// findingLine describes a finding: the engine's own description for an
+// online one, else its parts.
+func findingLine(f verify.Finding) string {
+	kind := f.Kind
+	if n, ok := kindNames[kind]; ok {
+		kind = n
+	}
+	if f.Mode == verify.Online && f.Detail != "" {
+		return kind + "：" + f.Detail
+	}
+	return findingText(kind, f.Value, f.AreaM2, f.Ref, f.Detail)
 }
 
 // findingText describes a finding or reply in one line.
@@ -403,8 +422,7 @@ func (s *Server) verifyReportPage(w http.ResponseWriter, r *http.Request, p acce
 		}
 		for i, f := range m.Findings {
 			rows = append(rows, reportRow{Member: m.Name, ID: m.IDNumber, Source: sourceName(lang, f.Source),
-				What: findingText(f.Kind, f.Value, f.AreaM2, f.Ref, f.Detail), Manual: f.Mode == verify.Manual,
-				First: i == 0, Span: len(m.Findings)})
+				What: findingLine(f), Manual: f.Mode == verify.Manual, First: i == 0, Span: len(m.Findings)})
 		}
 	}
 	type srcRow struct{ Name, Mode, Class, Date string }
@@ -455,7 +473,7 @@ func (s *Server) writeReportPDF(w http.ResponseWriter, r *http.Request, p access
 		dm := document.VerificationMember{Name: m.Name, ID: m.IDNumber}
 		for _, f := range m.Findings {
 			dm.Findings = append(dm.Findings, document.VerificationFinding{Source: sourceName("zh", f.Source),
-				What: findingText(f.Kind, f.Value, f.AreaM2, f.Ref, f.Detail), Manual: f.Mode == verify.Manual})
+				What: findingLine(f), Manual: f.Mode == verify.Manual})
 		}
 		d.Members = append(d.Members, dm)
 	}
