@@ -312,6 +312,9 @@ func findingLine(f verify.Finding) string {
 		kind = n
 	}
 	if f.Mode == verify.Online && f.Detail != "" {
+		if f.Ref != "" && !strings.Contains(f.Detail, f.Ref) {
+			return kind + "：" + f.Detail + "（" + f.Ref + "）"
+		}
 		return kind + "：" + f.Detail
 	}
 	return findingText(kind, f.Value, f.AreaM2, f.Ref, f.Detail)
