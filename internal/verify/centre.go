@@ -114,12 +114,8 @@ func (s *Centre) record(ctx context.Context, by access.Principal, action, subjec
 		SubjectID: fmt.Sprint(id), SubjectRegion: region, Before: before, After: after})
 }
 
-func require(by access.Principal, p access.Permission) error {
-	if err := by.Require(p); err != nil {
-		return err
-	}
-	return nil
-}
+// require returns Unauthorized or Forbidden unless by holds p.
+func require(by access.Principal, p access.Permission) error { return by.Require(p) }
 
 // maskID masks a resident ID for roles that may not see it whole.
 func maskID(s string) string {

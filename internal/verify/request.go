@@ -480,5 +480,5 @@ func (s *Centre) RequestsOf(ctx context.Context, by access.Principal, householdI
 	return s.Store.RequestsOf(ctx, h.County, h.ID)
 }
 
-// ID returns r's ID as a string, for links.
+// IDString returns r's ID as a string, for links.
 func (r Request) IDString() string { return strconv.FormatInt(r.ID, 10) }
