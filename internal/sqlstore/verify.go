@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -56,78 +57,141 @@ func (s *VerifyStore) Snapshots(ctx context.Context) ([]verify.Snapshot, error) 
 	return out, translate(rows.Err())
 }
 
-var recordCols = []string{"snapshot_id", "county", "pid", "line", "ref", "kind", "status", "note", "date", "amount", "amount2", "other"}
-
-// LoadSnapshot stores the snapshot row and its records in one
-// transaction: on SQLite by multi-row prepared INSERTs, on PostgreSQL by
-// COPY (in a pgx transaction of its own, so ctx must carry none).
-func (s *VerifyStore) LoadSnapshot(ctx context.Context, sn verify.Snapshot, recs []verify.Record) (verify.Snapshot, error) {
+// LoadSnapshot stores the records next yields and then the snapshot row,
+// in one transaction: on SQLite by multi-row prepared INSERTs, on
+// PostgreSQL by COPY (in a pgx transaction of its own, so ctx must carry
+// none). An error from next rolls everything back.
+func (s *VerifyStore) LoadSnapshot(ctx context.Context, sn *verify.Snapshot, next func() ([]verify.Record, error)) error {
 	sn.ID = NewID()
 	sn.LoadedAt = utc(sn.LoadedAt)
 	if s.db.dialect == Postgres && !InTx(ctx) {
-		return sn, s.copySnapshot(ctx, sn, recs)
+		return s.copySnapshot(ctx, sn, next)
 	}
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		if _, err := s.db.exec(ctx, `INSERT INTO dataset_snapshots (`+snapshotCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			sn.ID, sn.Source, sn.AsOf, sn.LoadedAt, sn.Rows, sn.SHA256, sn.LoadedBy); err != nil {
-			return translate(err)
-		}
-		b := s.db.newBulk("dataset_records", recordCols...)
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		cols := recordColumns(sn.Source)
+		b := s.db.newBulk("dataset_records", cols...)
 		defer b.close()
-		for i := range recs {
-			r := &recs[i]
-			b.add(sn.ID, r.IDNumber[:6], int64(r.PID), r.Line, r.Ref, r.Kind, r.Status, r.Note, r.Date,
-				int64(r.Amount), int64(r.Amount2), int64(r.Other))
-			if b.ready() {
-				if err := b.flush(ctx); err != nil {
-					return err
+		vals := make([]any, len(cols))
+		for {
+			recs, err := next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			for i := range recs {
+				r := &recs[i]
+				recordValues(vals, sn.ID, r, cols)
+				b.add(vals...)
+				if b.ready() {
+					if err := b.flush(ctx); err != nil {
+						return err
+					}
 				}
 			}
 		}
-		return b.flush(ctx)
+		if err := b.flush(ctx); err != nil {
+			return err
+		}
+		_, err := s.db.exec(ctx, `INSERT INTO dataset_snapshots (`+snapshotCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			sn.ID, sn.Source, sn.AsOf, sn.LoadedAt, sn.Rows, sn.SHA256, sn.LoadedBy)
+		return translate(err)
 	})
-	return sn, err
 }
 
-// recordSource feeds COPY from the records without building rows first.
+// recordColumns are the columns a load of source writes.
+func recordColumns(source string) []string {
+	return append([]string{"snapshot_id", "county", "pid", "line"}, verify.Fields(source)...)
+}
+
+// recordValues fills vals with r's values for cols.
+func recordValues(vals []any, id int64, r *verify.Record, cols []string) {
+	vals[0], vals[1], vals[2], vals[3] = id, r.IDNumber[:6], int64(r.PID), int64(r.Line)
+	for i := 4; i < len(cols); i++ {
+		switch cols[i] {
+		case "ref":
+			vals[i] = r.Ref
+		case "kind":
+			vals[i] = r.Kind
+		case "status":
+			vals[i] = r.Status
+		case "note":
+			vals[i] = r.Note
+		case "date":
+			vals[i] = r.Date
+		case "amount":
+			vals[i] = int64(r.Amount)
+		case "amount2":
+			vals[i] = int64(r.Amount2)
+		case "other":
+			vals[i] = int64(r.Other)
+		}
+	}
+}
+
+// recordSource feeds COPY from the pieces next yields.
 type recordSource struct {
 	id   int64
+	cols []string
+	next func() ([]verify.Record, error)
 	recs []verify.Record
 	i    int
-	row  [12]any
+	err  error
+	row  []any
 }
 
-func (r *recordSource) Next() bool { r.i++; return r.i <= len(r.recs) }
-func (r *recordSource) Err() error { return nil }
+func (r *recordSource) Next() bool {
+	for r.i >= len(r.recs) {
+		recs, err := r.next()
+		if err == io.EOF {
+			return false
+		}
+		if err != nil {
+			r.err = err
+			return false
+		}
+		r.recs, r.i = recs, 0
+	}
+	r.i++
+	return true
+}
+
+func (r *recordSource) Err() error { return r.err }
+
 func (r *recordSource) Values() ([]any, error) {
-	x := &r.recs[r.i-1]
-	r.row = [12]any{r.id, x.IDNumber[:6], int64(x.PID), int64(x.Line), x.Ref, x.Kind, x.Status, x.Note, x.Date,
-		int64(x.Amount), int64(x.Amount2), int64(x.Other)}
-	return r.row[:], nil
+	recordValues(r.row, r.id, &r.recs[r.i-1], r.cols)
+	return r.row, nil
 }
 
-func (s *VerifyStore) copySnapshot(ctx context.Context, sn verify.Snapshot, recs []verify.Record) error {
+func (s *VerifyStore) copySnapshot(ctx context.Context, sn *verify.Snapshot, next func() ([]verify.Record, error)) error {
 	conn, err := s.db.write.Conn(ctx)
 	if err != nil {
 		return translate(err)
 	}
 	defer conn.Close()
-	return translate(conn.Raw(func(dc any) error {
+	cols := recordColumns(sn.Source)
+	src := &recordSource{id: sn.ID, cols: cols, next: next, row: make([]any, len(cols))}
+	err = conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
 		tx, err := pc.Begin(ctx)
 		if err != nil {
 			return err
 		}
 		defer tx.Rollback(ctx)
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"dataset_records"}, cols, src); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO dataset_snapshots (`+snapshotCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			sn.ID, sn.Source, sn.AsOf, sn.LoadedAt, sn.Rows, sn.SHA256, sn.LoadedBy); err != nil {
 			return err
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"dataset_records"}, recordCols, &recordSource{id: sn.ID, recs: recs}); err != nil {
-			return err
-		}
 		return tx.Commit(ctx)
-	}))
+	})
+	if src.err != nil {
+		return src.err
+	}
+	return translate(err)
 }
 
 // Records returns the records of pids in the snapshots.

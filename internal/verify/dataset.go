@@ -286,3 +286,32 @@ func idcardMsgEN(err error) string {
 	}
 	return "invalid resident ID"
 }
+
+// Fields returns the generic Record fields a source fills, by column name
+// of the records table: "ref", "kind", "status", "note", "date", "amount",
+// "amount2", "other". A load writes only these; the others keep their
+// defaults (” and 0), which saves binding a third of the values.
+func Fields(source string) []string {
+	var out []string
+	for _, c := range layouts[source] {
+		switch c.to {
+		case fRef:
+			out = append(out, "ref")
+		case fKind:
+			out = append(out, "kind")
+		case fStatus:
+			out = append(out, "status")
+		case fNote:
+			out = append(out, "note")
+		case fDate:
+			out = append(out, "date")
+		case fAmount:
+			out = append(out, "amount")
+		case fAmount2:
+			out = append(out, "amount2")
+		case fOther:
+			out = append(out, "ref", "other")
+		}
+	}
+	return out
+}

@@ -22,9 +22,10 @@ import (
 type Parsed struct {
 	Source  Source
 	Rows    int      // data rows in the file
-	Records []Record // sorted by PID, then Line; marriages twice (see Record)
+	Records []Record // ParseFile only: sorted by PID, then Line; marriages twice (see Record)
 	Errors  []RowError
 	SHA256  string
+	Loaded  int // records of the good rows (marriages count twice)
 }
 
 // maxErrors is how many bad rows a rejected file names at most; the
@@ -41,54 +42,6 @@ func (p *Parsed) BadRows() int {
 		}
 	}
 	return n
-}
-
-// ParseFile reads and validates a department file of source name: CSV
-// (UTF-8, header line with the source's columns) or, when xlsx is true, the
-// first sheet of an Excel workbook with the same header. Every bad cell is
-// named (Parsed.Errors, in row order); the records of good rows are
-// returned either way, and the caller decides whether a file with bad rows
-// loads at all. Returns Invalid for an unknown source, a wrong header or
-// an unreadable file.
-func ParseFile(name string, data []byte, xlsx bool) (*Parsed, error) {
-	src, ok := SourceByName(name)
-	if !ok {
-		names := make([]string, len(Sources))
-		for i, s := range Sources {
-			names[i] = s.Name
-		}
-		return nil, apperr.Field("source", "未知的数据来源："+name+"（可用："+strings.Join(names, "、")+"）",
-			"unknown source "+name+" (known: "+strings.Join(names, ", ")+")")
-	}
-	sum := sha256.Sum256(data)
-	p := &Parsed{Source: src, SHA256: hex.EncodeToString(sum[:])}
-	var rows [][]string
-	var first int // the row number of rows[0]
-	if xlsx {
-		var err error
-		rows, err = xlsxRows(data)
-		if err != nil {
-			return nil, err
-		}
-		first = 1
-	} else {
-		return parseCSV(p, data)
-	}
-	if len(rows) == 0 {
-		return nil, badFile("文件为空", "the file is empty")
-	}
-	if err := checkHeader(src, rows[0]); err != nil {
-		return nil, err
-	}
-	rp := newRowParser(src)
-	rp.today = nowForTests()
-	for i, cells := range rows[1:] {
-		p.Rows++
-		p.Records = rp.parse(first+1+i, trimEmptyTail(cells, len(src.Columns)), p.Records)
-	}
-	p.Errors = rp.errors
-	sortRecords(p.Records)
-	return p, nil
 }
 
 // nowForTests is the clock of validation (birth and record dates must not
@@ -152,41 +105,136 @@ func xlsxRows(data []byte) (rows [][]string, err error) {
 	return rows, nil
 }
 
-// parseCSV validates a CSV file in parallel: the text is cut into chunks
-// at line ends (outside quotes), each chunk parsed by a worker, and the
-// results joined in file order. The records' strings point into data's
-// copy held as one string, so a row costs no allocation beyond its record.
-func parseCSV(p *Parsed, data []byte) (*Parsed, error) {
+// chunkResult is a piece of a file validated.
+type chunkResult struct {
+	recs []Record
+	errs []RowError
+	rows int
+}
+
+// Reader validates a file piece by piece, in file order. CSV pieces are
+// validated by parallel workers a few pieces ahead of the caller, so that
+// validation overlaps the load.
+type Reader struct {
+	Parsed
+	next func() (chunkResult, bool)
+	stop func()
+	Good bool // drop bad rows instead of failing
+}
+
+// ErrBadRows is returned by Reader.Next after the last piece when some
+// rows were bad (and Good is not set): the load must be rolled back.
+var ErrBadRows = apperr.Field("rows", "文件有错误行，未导入任何数据", "the file has bad rows; nothing was loaded")
+
+// Next returns the records of the next piece (sorted by PID and Line
+// within it), io.EOF after the last, or ErrBadRows then if any row was
+// bad and Good is false. Records of bad rows are never returned.
+func (r *Reader) Next() ([]Record, error) {
+	c, ok := r.next()
+	if !ok {
+		if len(r.Errors) > 0 && !r.Good {
+			return nil, ErrBadRows
+		}
+		return nil, io.EOF
+	}
+	r.Rows += c.rows
+	for _, e := range c.errs {
+		if len(r.Errors) < maxErrors || e.Row != r.Errors[len(r.Errors)-1].Row {
+			r.Errors = append(r.Errors, e)
+		}
+	}
+	r.Loaded += len(c.recs)
+	if len(r.Errors) > 0 && !r.Good {
+		return []Record{}, nil // keep validating; nothing more is loaded
+	}
+	return c.recs, nil
+}
+
+// Close stops the workers (after an early end).
+func (r *Reader) Close() {
+	if r.stop != nil {
+		r.stop()
+	}
+}
+
+// NewReader checks the file's source and header and returns a reader of
+// its rows. Returns Invalid for an unknown source, a wrong header or an
+// unreadable file.
+func NewReader(name string, data []byte, xlsx bool) (*Reader, error) {
+	src, ok := SourceByName(name)
+	if !ok {
+		names := make([]string, len(Sources))
+		for i, s := range Sources {
+			names[i] = s.Name
+		}
+		return nil, apperr.Field("source", "未知的数据来源："+name+"（可用："+strings.Join(names, "、")+"）",
+			"unknown source "+name+" (known: "+strings.Join(names, ", ")+")")
+	}
+	sum := sha256.Sum256(data)
+	r := &Reader{Parsed: Parsed{Source: src, SHA256: hex.EncodeToString(sum[:])}}
+	if xlsx {
+		rows, err := xlsxRows(data)
+		if err != nil {
+			return nil, err
+		}
+		if len(rows) == 0 {
+			return nil, badFile("文件为空", "the file is empty")
+		}
+		if err := checkHeader(src, rows[0]); err != nil {
+			return nil, err
+		}
+		rp := newRowParser(src)
+		rp.today = nowForTests()
+		var c chunkResult
+		for i, cells := range rows[1:] {
+			if len(trimEmptyTail(cells, 0)) == 0 {
+				continue
+			}
+			c.rows++
+			c.recs = rp.parse(i+2, trimEmptyTail(cells, len(src.Columns)), c.recs)
+		}
+		c.errs = rp.errors
+		sortRecords(c.recs)
+		done := false
+		r.next = func() (chunkResult, bool) {
+			if done {
+				return chunkResult{}, false
+			}
+			done = true
+			return c, true
+		}
+		return r, nil
+	}
 	text := unsafe.String(unsafe.SliceData(data), len(data)) // data is not modified after this point
 	text = strings.TrimPrefix(text, "\ufeff")
-	nl := strings.IndexByte(text, '\n')
 	if strings.TrimSpace(text) == "" {
 		return nil, badFile("文件为空", "the file is empty")
 	}
+	nl := strings.IndexByte(text, '\n')
 	headerLine := text
 	if nl >= 0 {
 		headerLine = text[:nl]
 	}
 	header, _ := splitCSVLine(strings.TrimSuffix(headerLine, "\r"), nil)
-	if err := checkHeader(p.Source, header); err != nil {
+	if err := checkHeader(src, header); err != nil {
 		return nil, err
 	}
-	if nl < 0 {
-		return p, nil
+	body := ""
+	if nl >= 0 {
+		body = text[nl+1:]
 	}
-	body := text[nl+1:]
-	// Cut into chunks at line ends that are not inside quotes. Quoted
-	// fields with line breaks are rare; a chunk boundary is moved past one.
-	workers := runtime.GOMAXPROCS(0)
-	chunks := cutLines(body, workers*8)
-	type result struct {
-		recs []Record
-		errs []RowError
-		rows int
-	}
-	res := make([]result, len(chunks))
-	// Row numbers: count lines per chunk first (cheap) so each worker knows
-	// where it starts.
+	r.next, r.stop = streamCSV(src, body, max(1, runtime.GOMAXPROCS(0)))
+	return r, nil
+}
+
+// chunkBytes is the size of the pieces a CSV file is cut into.
+const chunkBytes = 1 << 20
+
+// streamCSV validates body (the lines after the header) in pieces with
+// workers goroutines, at most a few pieces ahead of the consumer, and
+// returns the function that yields them in order.
+func streamCSV(src Source, body string, workers int) (next func() (chunkResult, bool), stop func()) {
+	chunks := cutLines(body, len(body)/chunkBytes+1)
 	starts := make([]int, len(chunks))
 	row := 2
 	for i, c := range chunks {
@@ -197,82 +245,118 @@ func parseCSV(p *Parsed, data []byte) (*Parsed, error) {
 		}
 	}
 	today := nowForTests()
-	var wg sync.WaitGroup
-	next := make(chan int)
+	results := make([]chan chunkResult, len(chunks))
+	for i := range results {
+		results[i] = make(chan chunkResult, 1)
+	}
+	ahead := make(chan struct{}, 4*workers) // pieces in flight
+	quit := make(chan struct{})
+	jobs := make(chan int)
+	go func() {
+		defer close(jobs)
+		for i := range chunks {
+			select {
+			case ahead <- struct{}{}:
+			case <-quit:
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-quit:
+				return
+			}
+		}
+	}()
 	for range workers {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
-			rp := newRowParser(p.Source)
+			rp := newRowParser(src)
 			rp.today = today
 			var cells []string
-			for i := range next {
-				c := chunks[i]
-				rp.errors = nil
-				recs := make([]Record, 0, strings.Count(c, "\n")+1)
-				line := starts[i]
-				rows := 0
-				for len(c) > 0 {
-					var l string
-					j := strings.IndexByte(c, '\n')
-					if j < 0 {
-						l, c = c, ""
-					} else {
-						l, c = c[:j], c[j+1:]
-					}
-					// A quoted field may hold line breaks: take lines until
-					// the quotes balance.
-					for strings.Count(l, `"`)%2 == 1 && len(c) > 0 {
-						j := strings.IndexByte(c, '\n')
-						if j < 0 {
-							l, c = l+"\n"+c, ""
-						} else {
-							l, c = l+"\n"+c[:j], c[j+1:]
-						}
-						line++
-					}
-					l = strings.TrimSuffix(l, "\r")
-					if strings.TrimSpace(l) == "" {
-						line++
-						continue
-					}
-					var ok bool
-					cells, ok = splitCSVLine(l, cells[:0])
-					if !ok {
-						rp.fail(line, nil, "引号不配对", "unbalanced quotes")
-					} else {
-						recs = rp.parse(line, cells, recs)
-					}
-					rows++
-					line++
-				}
-				res[i] = result{recs, rp.errors, rows}
+			for i := range jobs {
+				results[i] <- parseChunk(rp, chunks[i], starts[i], &cells)
 			}
 		}()
 	}
-	for i := range chunks {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	n := 0
-	for _, r := range res {
-		n += len(r.recs)
-		p.Rows += r.rows
-	}
-	p.Records = make([]Record, 0, n)
-	for _, r := range res {
-		p.Records = append(p.Records, r.recs...)
-		for _, e := range r.errs {
-			if len(p.Errors) < maxErrors {
-				p.Errors = append(p.Errors, e)
-			} else if e.Row != p.Errors[len(p.Errors)-1].Row {
-				p.Errors = append(p.Errors, e) // keep counting rows exactly, cheaply
-			}
+	i := 0
+	next = func() (chunkResult, bool) {
+		if i >= len(chunks) {
+			return chunkResult{}, false
 		}
+		c := <-results[i]
+		chunks[i] = ""
+		i++
+		<-ahead
+		return c, true
 	}
-	sortRecords(p.Records)
-	return p, nil
+	var once sync.Once
+	stop = func() { once.Do(func() { close(quit) }) }
+	return next, stop
+}
+
+// parseChunk validates the lines of one piece, the first being row line.
+func parseChunk(rp *rowParser, c string, line int, cells *[]string) chunkResult {
+	rp.errors = nil
+	recs := make([]Record, 0, strings.Count(c, "\n")+1)
+	rows := 0
+	for len(c) > 0 {
+		var l string
+		j := strings.IndexByte(c, '\n')
+		if j < 0 {
+			l, c = c, ""
+		} else {
+			l, c = c[:j], c[j+1:]
+		}
+		first := line
+		// A quoted field may hold line breaks: take lines until the quotes
+		// balance.
+		for strings.Count(l, `"`)%2 == 1 && len(c) > 0 {
+			j := strings.IndexByte(c, '\n')
+			if j < 0 {
+				l, c = l+"\n"+c, ""
+			} else {
+				l, c = l+"\n"+c[:j], c[j+1:]
+			}
+			line++
+		}
+		line++
+		l = strings.TrimSuffix(l, "\r")
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		rows++
+		var ok bool
+		*cells, ok = splitCSVLine(l, (*cells)[:0])
+		if !ok {
+			rp.fail(first, nil, "引号不配对", "unbalanced quotes")
+			continue
+		}
+		recs = rp.parse(first, *cells, recs)
+	}
+	sortRecords(recs)
+	return chunkResult{recs: recs, errs: rp.errors, rows: rows}
+}
+
+// ParseFile validates a whole file and returns every record (sorted by
+// PID and Line) and every bad cell; see NewReader.
+func ParseFile(name string, data []byte, xlsx bool) (*Parsed, error) {
+	r, err := NewReader(name, data, xlsx)
+	if err != nil {
+		return nil, err
+	}
+	r.Good = true
+	defer r.Close()
+	for {
+		recs, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.Records = append(r.Records, recs...)
+	}
+	sortRecords(r.Records)
+	return &r.Parsed, nil
 }
 
 // cutLines cuts s into about n pieces, each ending at a line end.

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -37,9 +38,12 @@ type Store interface {
 	// FindSnapshot returns the snapshot of source and asOf loaded from a
 	// file with that digest, or NotFound.
 	FindSnapshot(ctx context.Context, source, asOf, sha256 string) (Snapshot, error)
-	// LoadSnapshot stores s (its ID is assigned) and its records, all or
-	// nothing, and returns s as stored. recs are sorted by PID and Line.
-	LoadSnapshot(ctx context.Context, s Snapshot, recs []Record) (Snapshot, error)
+	// LoadSnapshot stores s and the records next yields, piece by piece,
+	// in one transaction: all or nothing. next returns io.EOF after the
+	// last piece, or an error (the file has bad rows), and the store then
+	// rolls back and returns it. The snapshot row is written last, with
+	// s.Rows as it stands then; s.ID is assigned.
+	LoadSnapshot(ctx context.Context, s *Snapshot, next func() ([]Record, error)) error
 	// Snapshots lists every snapshot, by source then as_of then id.
 	Snapshots(ctx context.Context) ([]Snapshot, error)
 	// Records returns the records of the persons pids in the snapshots
@@ -95,32 +99,42 @@ func (s *Service) Import(ctx context.Context, actor audit.Actor, source, asOf st
 	if d, err := time.Parse("2006-01-02", asOf); err != nil || len(asOf) != 10 || d.After(s.now().AddDate(0, 0, 1)) {
 		return ImportResult{}, apperr.Field("as_of", "数据日期应为不晚于今天的 YYYY-MM-DD", "as_of must be a date YYYY-MM-DD, not in the future")
 	}
-	p, err := ParseFile(source, data, xlsx)
+	rd, err := NewReader(source, data, xlsx)
 	if err != nil {
 		return ImportResult{}, err
 	}
+	defer rd.Close()
+	rd.Good = goodOnly
+	p := &rd.Parsed
 	res := ImportResult{Parsed: p}
-	if len(p.Errors) > 0 && !goodOnly {
-		return res, apperr.Field("rows", fmt.Sprintf("文件有 %d 行错误，未导入任何数据", p.BadRows()),
-			fmt.Sprintf("%d bad rows; nothing was loaded", p.BadRows()))
-	}
 	if old, err := s.Store.FindSnapshot(ctx, source, asOf, p.SHA256); err == nil {
 		res.Snapshot, res.Unchanged = old, true
 		return res, nil
 	} else if !apperr.Is(err, apperr.NotFound) {
 		return res, err
 	}
-	snap := Snapshot{Source: source, AsOf: asOf, LoadedAt: s.now().UTC(), Rows: int64(p.Rows), SHA256: p.SHA256, LoadedBy: actor.Name}
-	snap, err = s.Store.LoadSnapshot(ctx, snap, p.Records)
+	// Validation and the load overlap in one transaction, which commits
+	// only when the whole file has validated: a bad row anywhere rolls
+	// everything back.
+	snap := Snapshot{Source: source, AsOf: asOf, LoadedAt: s.now().UTC(), SHA256: p.SHA256, LoadedBy: actor.Name}
+	err = s.Store.LoadSnapshot(ctx, &snap, func() ([]Record, error) {
+		recs, err := rd.Next()
+		snap.Rows = int64(p.Rows)
+		return recs, err
+	})
+	if errors.Is(err, ErrBadRows) {
+		return res, apperr.Field("rows", fmt.Sprintf("文件有 %d 行错误，未导入任何数据", p.BadRows()),
+			fmt.Sprintf("%d bad rows; nothing was loaded", p.BadRows()))
+	}
 	if err != nil {
 		return res, err
 	}
-	res.Snapshot, res.Loaded = snap, len(p.Records)
+	res.Snapshot, res.Loaded = snap, p.Loaded
 	if s.Audit != nil {
 		err = s.Audit.Record(ctx, actor, audit.Event{Action: "dataset.import", SubjectType: "dataset_snapshot",
 			SubjectID: fmt.Sprint(snap.ID), SubjectRegion: "",
 			After: map[string]any{"source": source, "as_of": asOf, "rows": p.Rows, "bad_rows": p.BadRows(),
-				"records": len(p.Records), "sha256": p.SHA256}})
+				"records": p.Loaded, "sha256": p.SHA256}})
 	}
 	return res, err
 }

@@ -26,14 +26,14 @@ CREATE TABLE dataset_records (
     county      TEXT NOT NULL,
     pid         BIGINT NOT NULL,
     line        BIGINT NOT NULL,
-    ref         TEXT NOT NULL,
-    kind        TEXT NOT NULL,
-    status      TEXT NOT NULL,
-    note        TEXT NOT NULL,
-    date        TEXT NOT NULL,
-    amount      BIGINT NOT NULL,
-    amount2     BIGINT NOT NULL,
-    other       BIGINT NOT NULL,
+    ref         TEXT NOT NULL DEFAULT '',
+    kind        TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL DEFAULT '',
+    note        TEXT NOT NULL DEFAULT '',
+    date        TEXT NOT NULL DEFAULT '',
+    amount      BIGINT NOT NULL DEFAULT 0,
+    amount2     BIGINT NOT NULL DEFAULT 0,
+    other       BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (snapshot_id, pid, line)
 );
 

@@ -26,14 +26,14 @@ CREATE TABLE dataset_records (
     county      TEXT NOT NULL,
     pid         INTEGER NOT NULL,
     line        INTEGER NOT NULL,
-    ref         TEXT NOT NULL,
-    kind        TEXT NOT NULL,
-    status      TEXT NOT NULL,
-    note        TEXT NOT NULL,
-    date        TEXT NOT NULL,
-    amount      INTEGER NOT NULL,
-    amount2     INTEGER NOT NULL,
-    other       INTEGER NOT NULL,
+    ref         TEXT NOT NULL DEFAULT '',
+    kind        TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL DEFAULT '',
+    note        TEXT NOT NULL DEFAULT '',
+    date        TEXT NOT NULL DEFAULT '',
+    amount      INTEGER NOT NULL DEFAULT 0,
+    amount2     INTEGER NOT NULL DEFAULT 0,
+    other       INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (snapshot_id, pid, line)
 ) WITHOUT ROWID;
 
