@@ -209,6 +209,21 @@ func TestVerifyCaseReportAtOnce(t *testing.T) {
 		t.Errorf("case after the report: %+v", after)
 	}
 
+	// The workflow goes on from the recorded result: the township opinion.
+	w.Do(t, "GET", "/api/v1/cases/"+c.ID, w.clerk, nil).JSON(t, &c)
+	w.must(t, w.reviewer, &c, "review", "2025-09-05 09:00", map[string]any{"opinion": "核对结果为不符合条件，拟不予保障"})
+	// Completing is the centre's: the window may not record replies or complete.
+	if r := w.Do(t, "POST", "/api/v1/verification/requests/"+out.Request.ID+"/complete", w.clerk, map[string]string{}); r.Code != http.StatusForbidden {
+		t.Errorf("clerk completes: %d", r.Code)
+	}
+	if r := w.Do(t, "POST", "/api/v1/verification/requests/"+out.Request.ID+"/replies", w.clerk, map[string]any{"id_number": cwHead,
+		"source": "tax", "reply_date": "2025-09-04", "document": "x"}); r.Code != http.StatusForbidden {
+		t.Errorf("clerk records a reply: %d", r.Code)
+	}
+	if r := w.Do(t, "POST", "/api/v1/verification/requests/"+out.Request.ID+"/complete", w.verifier, map[string]string{}); r.Code != http.StatusConflict {
+		t.Errorf("completing a done request: %d", r.Code)
+	}
+
 	// Every view is audited: the JSON, the page and the PDF.
 	before := w.auditCount(t, "verify.report.view")
 	if r := w.Do(t, "GET", "/api/v1/verification/reports/"+rep.ID, w.approver, nil); r.Code != http.StatusOK {
@@ -446,6 +461,12 @@ func TestVerifyPages(t *testing.T) {
 		if !strings.Contains(queue, want) {
 			t.Errorf("queue page lacks %q", want)
 		}
+	}
+	// A reply for a source that answers online is refused on the page, saying why.
+	bad := uiPost(t, w.App, verifier, reqPath+"/replies", url.Values{"id_number": {cwHead}, "source": {"pensions"}, "found": {"0"},
+		"reply_date": {"2025-09-04"}, "document": {"SW-1"}})
+	if bad.Code != http.StatusConflict || !strings.Contains(html.UnescapeString(bad.Body), "已联网") || !strings.Contains(bad.Body, `id="reply-form"`) {
+		t.Errorf("reply for a connected source: %d", bad.Code)
 	}
 	rp := uiGet(t, w.App, verifier, reqPath)
 	if rp.Code != http.StatusOK || !strings.Contains(rp.Body, `id="reply-form"`) || !strings.Contains(rp.Body, `value="tax"`) {
