@@ -85,10 +85,14 @@ var grants = map[Role][]Permission{
 
 var grantSet = func() map[Role]map[Permission]bool {
 	m := map[Role]map[Permission]bool{}
-	for r, ps := range grants {
-		m[r] = map[Permission]bool{}
-		for _, p := range ps {
-			m[r][p] = true
+	for _, table := range []map[Role][]Permission{grants, verifyGrants} {
+		for r, ps := range table {
+			if m[r] == nil {
+				m[r] = map[Permission]bool{}
+			}
+			for _, p := range ps {
+				m[r][p] = true
+			}
 		}
 	}
 	return m
@@ -98,7 +102,9 @@ var grantSet = func() map[Role]map[Permission]bool {
 func (r Role) Can(p Permission) bool { return grantSet[r][p] }
 
 // Permissions returns the permissions of r.
-func (r Role) Permissions() []Permission { return grants[r] }
+func (r Role) Permissions() []Permission {
+	return append(append([]Permission(nil), grants[r]...), verifyGrants[r]...)
+}
 
 // Departments are the deciding departments other than civil affairs, one
 // of which a department handler works for (codes as casework routes).

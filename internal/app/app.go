@@ -15,6 +15,7 @@ import (
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/verify"
 	"safetynet/internal/web"
 )
 
@@ -40,7 +41,14 @@ type App struct {
 	// Funds is the funds ledger: budgets, allocations, spending, the
 	// incentive pool.
 	Funds *funds.Service
-	Log   *slog.Logger
+	// Verify is verification's data and engine: dataset imports, the
+	// single-household check and batch re-verification.
+	Verify *verify.Service
+	// VerifyCentre is the verification centre's casework: authorizations,
+	// connections, requests, paper replies and reports; Verify is its
+	// online comparison.
+	VerifyCentre *verify.Centre
+	Log          *slog.Logger
 }
 
 // Options tune Build; the zero value is production.
@@ -79,6 +87,9 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 	a.Casework = &casework.Service{Store: db.Casework(), Households: db.Registry(), Registry: a.Registry,
 		Policy: a.PolicyService, Calendar: a.Calendar, Tx: db, Audit: a.Audit, Now: opt.Now}
 	a.Funds = &funds.Service{Store: db.Funds(), Tx: db, Audit: a.Audit, Divisions: a.Divisions, Now: opt.Now}
+	a.Verify = &verify.Service{Store: db.Verify(), Policy: a.PolicyService, Audit: a.Audit, Tx: db, Now: opt.Now}
+	a.VerifyCentre = &verify.Centre{Store: db.VerifyCase(), Households: db.Registry(), Checker: a.Verify,
+		Policy: a.PolicyService, Cases: a.Casework, Tx: db, Audit: a.Audit, Now: opt.Now}
 	return a, nil
 }
 
@@ -86,5 +97,5 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 func (a *App) Server() (*web.Server, error) {
 	return web.New(web.Services{Access: a.Access, Registry: a.Registry, Divisions: a.Divisions, Audit: a.Audit,
 		Policy: a.PolicyService, Calendar: a.Calendar, DB: a.DB, Version: Version, Casework: a.Casework,
-		Funds: a.Funds}, a.Log)
+		Funds: a.Funds, Verify: a.VerifyCentre}, a.Log)
 }

@@ -66,6 +66,8 @@ commands:
   user list | disable U | enable U | passwd U --password P   [--db DSN]
   region import FILE [--db DSN]                   load divisions from CSV (code,name,parent[,class])
   import households FILE [--mode check|all|good] [--db DSN]   load households from the Excel/CSV template
+  import dataset --source NAME --as-of DATE FILE [--good] [--db DSN]   load a department dataset (CSV/XLSX) as a dated snapshot
+  verify sources | verify --all | --region CODE [--engine memory|sql] [--as-of DATE] [--db DSN]   sources and batch re-verification
   export households [--region CODE] FILE [--db DSN]          write households in the template's columns
   audit verify [--db DSN]                         walk the audit hash chain
   synth --scale small|county|yunnan [--seed N] (--out DIR | --db DSN) [--workers N]   generate the synthetic province
@@ -115,6 +117,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = runSynth(ctx, args[1:], env)
 	case "funds":
 		err = runFunds(ctx, args[1:], env)
+	case "verify":
+		err = runVerify(ctx, args[1:], env)
 	case "calc":
 		return runCalc(ctx, args[1:], env)
 	case "version":

@@ -47,6 +47,9 @@ func progress(env Env, what string) (func(done, total int), func()) {
 
 // runImport: safetynet import households FILE [--mode check|all|good] [--db DSN]
 func runImport(ctx context.Context, args []string, env Env) error {
+	if len(args) > 0 && args[0] == "dataset" {
+		return runImportDataset(ctx, args[1:], env)
+	}
 	if len(args) == 0 || args[0] != "households" {
 		return usagef("import households FILE [--mode check|all|good] [--db DSN]")
 	}
@@ -121,6 +124,9 @@ func runImport(ctx context.Context, args []string, env Env) error {
 
 // runExport: safetynet export households --region CODE FILE [--db DSN]
 func runExport(ctx context.Context, args []string, env Env) error {
+	if len(args) > 0 && args[0] == "dataset" {
+		return runImportDataset(ctx, args[1:], env)
+	}
 	if len(args) == 0 || args[0] != "households" {
 		return usagef("export households --region CODE FILE [--db DSN]")
 	}

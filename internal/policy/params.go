@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/money"
@@ -140,6 +141,21 @@ type AssetParams struct {
 	MaxHouses int `json:"max_houses"`
 	// BusinessAllowed: may an eligible household run an active business?
 	BusinessAllowed bool `json:"business_allowed"`
+	// PublicEmployeeExcludes: does a member on the roll of civil servants
+	// and public employees make the household ineligible (不符合条件)? When
+	// false the verification asks for a manual check instead.
+	PublicEmployeeExcludes bool `json:"public_employee_excludes"`
+	// UndeclaredTolerance: financial assets (deposits, securities) the
+	// departments report for a member beyond what the household declared
+	// for that member by more than this amount ask for a manual check (隐瞒
+	// 财产). Zero checks every undeclared fen.
+	UndeclaredTolerance Yuan `json:"undeclared_tolerance"`
+	// StaffUnits are fragments of employer names that mark the staff who
+	// handle social assistance (civil affairs, township governments): a
+	// member married to one of them who is neither a household member nor
+	// declared in the relatives' register asks for a manual check. Empty
+	// turns the rule off.
+	StaffUnits []string `json:"staff_units,omitempty"`
 }
 
 // TekunParams are the 特困人员 support standards.
@@ -453,6 +469,12 @@ func (p *Params) Validate() error {
 	v.count("assets.deposit_months", p.Assets.DepositMonths, 0, 1200)
 	v.count("assets.deposit_months_hardship", p.Assets.DepositMonthsHardship, 0, 1200)
 	v.count("assets.max_houses", p.Assets.MaxHouses, 0, 100)
+	v.amount("assets.undeclared_tolerance", p.Assets.UndeclaredTolerance)
+	for i, u := range p.Assets.StaffUnits {
+		if strings.TrimSpace(u) == "" {
+			v.fail(fmt.Sprintf("assets.staff_units[%d]", i), "单位名称片段不能为空", "an employer-name fragment may not be empty")
+		}
+	}
 
 	t := &p.Tekun
 	v.rate("tekun.basic_ratio", t.BasicRatio, true, 5)

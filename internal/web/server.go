@@ -21,6 +21,7 @@ import (
 	"safetynet/internal/funds"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
+	"safetynet/internal/verify"
 )
 
 //go:embed static openapi.json
@@ -42,6 +43,7 @@ type Services struct {
 	DB        Pinger
 	Casework  *casework.Service // intake and the case workflow
 	Funds     *funds.Service    // budgets, allocations, spending, the incentive pool
+	Verify    *verify.Centre    // the verification centre: authorizations, requests, reports
 	Version   string
 	Now       func() time.Time
 }
@@ -128,6 +130,7 @@ func (s *Server) routes() {
 	s.policyRoutes()
 	s.caseRoutes()
 	s.fundsRoutes()
+	s.verifyRoutes()
 
 	s.uiRoutes()
 }

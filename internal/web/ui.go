@@ -165,6 +165,7 @@ func nav(p access.Principal, path string) []navItem {
 		{"/cases", "nav.cases", access.RegistryRead},
 		{"/cases/board", "nav.board", access.Supervise},
 		{"/staff-relatives", "nav.relatives", access.SeeFullID},
+		{"/verification", "nav.verify", access.VerifyCentre},
 		{"/calc", "nav.calc", access.Calculate},
 		{"/funds", "nav.funds", access.FundsRead},
 		{"/policy", "nav.policy", access.DivisionBrowse},
@@ -535,5 +536,6 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, p access.
 		names[m.PersonID] = m.Name
 	}
 	s.render(w, r, http.StatusOK, "household", view{Data: map[string]any{"H": h, "VillagePath": s.Divisions.Tree().Path(h.Village),
-		"History": hist, "Names": names, "CanWrite": p.Can(access.RegistryWrite), "ShowAccount": p.Can(access.SeeFullID)}})
+		"History": hist, "Names": names, "CanWrite": p.Can(access.RegistryWrite), "ShowAccount": p.Can(access.SeeFullID),
+		"Verify": s.householdVerifyPanel(r, p, h.ID)}})
 }

@@ -1,0 +1,370 @@
+package sqlstore
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"safetynet/internal/money"
+	"safetynet/internal/registry"
+	"safetynet/internal/verify"
+)
+
+// VerifyStore implements verify.Store: the department snapshots in
+// dataset_snapshots, their records in the narrow dataset_records table
+// (see migration 0007), and the look-ups of a single check.
+type VerifyStore struct{ db *DB }
+
+var _ verify.Store = (*VerifyStore)(nil)
+
+// Verify returns the verification store of db.
+func (db *DB) Verify() *VerifyStore { return &VerifyStore{db} }
+
+const snapshotCols = `id, source, as_of, loaded_at, row_count, sha256, loaded_by`
+
+func scanSnapshot(sc interface{ Scan(...any) error }, s *verify.Snapshot) error {
+	return sc.Scan(&s.ID, &s.Source, &s.AsOf, &s.LoadedAt, &s.Rows, &s.SHA256, &s.LoadedBy)
+}
+
+// FindSnapshot returns the snapshot loaded from the same file for the
+// source and date, or NotFound.
+func (s *VerifyStore) FindSnapshot(ctx context.Context, source, asOf, sha string) (verify.Snapshot, error) {
+	var sn verify.Snapshot
+	err := scanSnapshot(s.db.queryRow(ctx, `SELECT `+snapshotCols+` FROM dataset_snapshots
+		WHERE source = ? AND as_of = ? AND sha256 = ?`, source, asOf, sha), &sn)
+	return sn, scanOne(err, "数据快照")
+}
+
+// Snapshots lists every snapshot by source, as_of and id.
+func (s *VerifyStore) Snapshots(ctx context.Context) ([]verify.Snapshot, error) {
+	rows, err := s.db.query(ctx, `SELECT `+snapshotCols+` FROM dataset_snapshots ORDER BY source, as_of, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []verify.Snapshot
+	for rows.Next() {
+		var sn verify.Snapshot
+		if err := scanSnapshot(rows, &sn); err != nil {
+			return nil, translate(err)
+		}
+		sn.LoadedAt = sn.LoadedAt.UTC()
+		out = append(out, sn)
+	}
+	return out, translate(rows.Err())
+}
+
+// LoadSnapshot stores the records next yields and then the snapshot row,
+// in one transaction: on SQLite by multi-row prepared INSERTs, on
+// PostgreSQL by COPY (in a pgx transaction of its own, so ctx must carry
+// none). An error from next rolls everything back.
+func (s *VerifyStore) LoadSnapshot(ctx context.Context, sn *verify.Snapshot, next func() ([]verify.Record, error)) error {
+	sn.ID = NewID()
+	sn.LoadedAt = utc(sn.LoadedAt)
+	if s.db.dialect == Postgres && !InTx(ctx) {
+		return s.copySnapshot(ctx, sn, next)
+	}
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		cols := recordColumns(sn.Source)
+		b := s.db.newBulk("dataset_records", cols...)
+		defer b.close()
+		vals := make([]any, len(cols))
+		for {
+			recs, err := next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			for i := range recs {
+				r := &recs[i]
+				recordValues(vals, sn.ID, r, cols)
+				b.add(vals...)
+				if b.ready() {
+					if err := b.flush(ctx); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if err := b.flush(ctx); err != nil {
+			return err
+		}
+		_, err := s.db.exec(ctx, `INSERT INTO dataset_snapshots (`+snapshotCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			sn.ID, sn.Source, sn.AsOf, sn.LoadedAt, sn.Rows, sn.SHA256, sn.LoadedBy)
+		return translate(err)
+	})
+}
+
+// recordColumns are the columns a load of source writes.
+func recordColumns(source string) []string {
+	return append([]string{"snapshot_id", "county", "pid", "line"}, verify.Fields(source)...)
+}
+
+// recordValues fills vals with r's values for cols.
+func recordValues(vals []any, id int64, r *verify.Record, cols []string) {
+	vals[0], vals[1], vals[2], vals[3] = id, r.IDNumber[:6], int64(r.PID), int64(r.Line)
+	for i := 4; i < len(cols); i++ {
+		switch cols[i] {
+		case "ref":
+			vals[i] = r.Ref
+		case "kind":
+			vals[i] = r.Kind
+		case "status":
+			vals[i] = r.Status
+		case "note":
+			vals[i] = r.Note
+		case "date":
+			vals[i] = r.Date
+		case "amount":
+			vals[i] = int64(r.Amount)
+		case "amount2":
+			vals[i] = int64(r.Amount2)
+		case "other":
+			vals[i] = int64(r.Other)
+		}
+	}
+}
+
+// recordSource feeds COPY from the pieces next yields.
+type recordSource struct {
+	id   int64
+	cols []string
+	next func() ([]verify.Record, error)
+	recs []verify.Record
+	i    int
+	err  error
+	row  []any
+}
+
+func (r *recordSource) Next() bool {
+	for r.i >= len(r.recs) {
+		recs, err := r.next()
+		if err == io.EOF {
+			return false
+		}
+		if err != nil {
+			r.err = err
+			return false
+		}
+		r.recs, r.i = recs, 0
+	}
+	r.i++
+	return true
+}
+
+func (r *recordSource) Err() error { return r.err }
+
+func (r *recordSource) Values() ([]any, error) {
+	recordValues(r.row, r.id, &r.recs[r.i-1], r.cols)
+	return r.row, nil
+}
+
+func (s *VerifyStore) copySnapshot(ctx context.Context, sn *verify.Snapshot, next func() ([]verify.Record, error)) error {
+	conn, err := s.db.write.Conn(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer conn.Close()
+	cols := recordColumns(sn.Source)
+	src := &recordSource{id: sn.ID, cols: cols, next: next, row: make([]any, len(cols))}
+	err = conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		tx, err := pc.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx)
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"dataset_records"}, cols, src); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO dataset_snapshots (`+snapshotCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			sn.ID, sn.Source, sn.AsOf, sn.LoadedAt, sn.Rows, sn.SHA256, sn.LoadedBy); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	})
+	if src.err != nil {
+		return src.err
+	}
+	return translate(err)
+}
+
+// Records returns the records of pids in the snapshots.
+func (s *VerifyStore) Records(ctx context.Context, snaps []verify.Snapshot, pids []uint64) ([]verify.Record, error) {
+	if len(snaps) == 0 || len(pids) == 0 {
+		return nil, nil
+	}
+	by := map[int64]verify.Snapshot{}
+	args := make([]any, 0, len(snaps)+len(pids))
+	for _, sn := range snaps {
+		by[sn.ID] = sn
+		args = append(args, sn.ID)
+	}
+	for _, p := range pids {
+		args = append(args, int64(p))
+	}
+	rows, err := s.db.query(ctx, `SELECT snapshot_id, pid, line, ref, kind, status, note, date, amount, amount2, other
+		FROM dataset_records WHERE snapshot_id IN (`+placeholders(len(snaps))+`) AND pid IN (`+placeholders(len(pids))+`)
+		ORDER BY snapshot_id, pid, line`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []verify.Record
+	for rows.Next() {
+		var r verify.Record
+		var pid, other, amount, amount2 int64
+		if err := rows.Scan(&r.Snapshot, &pid, &r.Line, &r.Ref, &r.Kind, &r.Status, &r.Note, &r.Date, &amount, &amount2, &other); err != nil {
+			return nil, translate(err)
+		}
+		r.PID, r.Other = uint64(pid), uint64(other)
+		r.Amount, r.Amount2 = money.Money(amount), money.Money(amount2)
+		r.Source = by[r.Snapshot].Source
+		r.IDNumber = unpackID(r.PID)
+		out = append(out, r)
+	}
+	return out, translate(rows.Err())
+}
+
+// Registered maps the IDs on the relatives' register to their staff.
+func (s *VerifyStore) Registered(ctx context.Context, ids []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.db.query(ctx, `SELECT relative_id, staff_id FROM staff_relatives WHERE relative_id IN (`+placeholders(len(ids))+`)
+		ORDER BY relative_id, staff_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rel, staff string
+		if err := rows.Scan(&rel, &staff); err != nil {
+			return nil, translate(err)
+		}
+		out[rel] = append(out[rel], staff)
+	}
+	return out, translate(rows.Err())
+}
+
+// LookAlikes returns the living persons of other households of the county
+// with a member's name, sex and birth date.
+func (s *VerifyStore) LookAlikes(ctx context.Context, householdID int64, county string, members []registry.Member) ([]verify.LookAlike, error) {
+	var out []verify.LookAlike
+	for _, m := range members {
+		if m.IDNumber == "" || m.DeathDate != "" || m.Name == "" || m.BirthDate == "" {
+			continue
+		}
+		rows, err := s.db.query(ctx, `SELECT id_number FROM persons WHERE name = ? AND birth_date = ? AND sex = ?
+			AND substr(county, 1, 6) = ? AND household_id IS NOT NULL AND household_id <> ? AND id_number <> ?
+			AND death_date IS NULL ORDER BY id_number`, m.Name, m.BirthDate, m.Sex, county, householdID, m.IDNumber)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, translate(err)
+			}
+			out = append(out, verify.LookAlike{Of: m.IDNumber, IDNumber: id})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, translate(err)
+		}
+	}
+	return out, nil
+}
+
+// unpackID turns a packed ID back into its 18 characters.
+func unpackID(p uint64) string {
+	var b [18]byte
+	c := p % 11
+	if c == 10 {
+		b[17] = 'X'
+	} else {
+		b[17] = byte('0' + c)
+	}
+	n := p / 11
+	for i := 16; i >= 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[:])
+}
+
+// staffRoles maps the register file's roles to the table's keys.
+var staffRoles = map[string]string{"村（居）委会成员": "village_committee", "乡镇（街道）社会救助经办人员": "township_caseworker",
+	"县民政局工作人员": "county_civil_affairs", "民政工作人员": "civil_affairs"}
+
+// StaffRole returns the register key of a role as the register file
+// writes it (Chinese) or as the table does; "" for an unknown role.
+func StaffRole(role string) string {
+	if k, ok := staffRoles[role]; ok {
+		return k
+	}
+	for _, k := range staffRoles {
+		if k == role {
+			return k
+		}
+	}
+	return ""
+}
+
+// StaffEntry is a row of the relatives' register file.
+type StaffEntry struct {
+	County, StaffID, StaffName, Role, RelativeID, Relation string
+}
+
+// LoadStaffRelatives adds register entries in bulk, skipping those
+// already registered (same county, staff and relative). It returns the
+// number added.
+func (s *VerifyStore) LoadStaffRelatives(ctx context.Context, es []StaffEntry, by string) (int, error) {
+	n := 0
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		have := map[string]bool{}
+		rows, err := s.db.query(ctx, `SELECT county, staff_id, relative_id FROM staff_relatives`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var c, st, rel string
+			if err := rows.Scan(&c, &st, &rel); err != nil {
+				rows.Close()
+				return translate(err)
+			}
+			have[c+"|"+st+"|"+rel] = true
+		}
+		rows.Close()
+		b := s.db.newBulk("staff_relatives", "id", "county", "staff_id", "staff_name", "staff_role", "relative_id", "relation", "created_by", "created_at")
+		defer b.close()
+		now := utc(time.Now())
+		for _, e := range es {
+			k := e.County + "|" + e.StaffID + "|" + e.RelativeID
+			if have[k] {
+				continue
+			}
+			have[k] = true
+			b.add(NewID(), e.County, e.StaffID, e.StaffName, e.Role, e.RelativeID, e.Relation, by, now)
+			n++
+			if b.ready() {
+				if err := b.flush(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		return b.flush(ctx)
+	})
+	return n, err
+}
