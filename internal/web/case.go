@@ -384,6 +384,9 @@ type caseJSON struct {
 	Urgent          []caseDeadlineJSON     `json:"urgent,omitempty"`
 	Allowed         []string               `json:"allowed_actions"`
 	Version         int                    `json:"version"`
+	// VerificationRequest is the centre's request a request_verification
+	// step opened (in that step's response only).
+	VerificationRequest *verifyRequestJSON `json:"verification_request,omitempty"`
 }
 
 func visitsOut(vs []casework.Visit) []caseVisitJSON {
@@ -767,12 +770,18 @@ func (s *Server) apiCaseAction(w http.ResponseWriter, r *http.Request, p access.
 		s.apiError(w, r, err)
 		return
 	}
-	v, err := s.Casework.Act(r.Context(), p, pathInt64(r, "id"), in.Version, casework.Action(r.PathValue("action")), step)
+	// The verification steps go through the centre: see takeStep.
+	v, vr, err := s.takeStep(r.Context(), p, pathInt64(r, "id"), in.Version, casework.Action(r.PathValue("action")), step)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.caseOut(v, langOf(r)))
+	out := s.caseOut(v, langOf(r))
+	if vr != nil {
+		j := s.verifyRequestOut(*vr)
+		out.VerificationRequest = &j
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) apiCaseSample(w http.ResponseWriter, r *http.Request, p access.Principal) {

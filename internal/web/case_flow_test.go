@@ -137,8 +137,16 @@ func (f *uiFlow) toReported(t *testing.T, id string) {
 	f.must(t, f.clerk, id, "accept", "2025-09-01 10:00", nil)
 	f.must(t, f.clerk, id, "start_investigation", "2025-09-02 09:00", nil)
 	f.must(t, f.clerk, id, "record_visit", "2025-09-03 09:00", uiVisit)
+	// Through the centre: the adults' authorizations first; the report
+	// comes at once (every source online) and the platform records its
+	// result, so the verifier's page offers no hand-recorded result.
+	var c cwCase
+	f.Do(t, "GET", "/api/v1/cases/"+id, f.cwWorld.clerk, nil).JSON(t, &c)
+	f.authorizeAdults(t, c.Household.ID)
 	f.must(t, f.clerk, id, "request_verification", "2025-09-04 09:00", nil)
-	f.must(t, f.verifier, id, "record_verification", "2025-09-05 09:00", url.Values{"result": {"meets"}, "report": {"HD-2025-0001"}})
+	if _, _, ok := f.stepForm(t, f.verifier, id, "record_verification"); ok {
+		t.Errorf("the case page offers the verifier a hand-recorded result after the centre's report")
+	}
 	f.must(t, f.reviewer, id, "review", "2025-09-08 09:00", url.Values{"opinion": {"经调查核实，同意"}})
 	f.must(t, f.reviewer, id, "start_notice", "2025-09-12 09:00", url.Values{"notice_start": {"2025-09-12"}})
 	// The 7-day notice runs 09-12 … 09-18: no confirmation on its last day.

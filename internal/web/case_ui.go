@@ -18,6 +18,7 @@ import (
 	"safetynet/internal/idcard"
 	"safetynet/internal/money"
 	"safetynet/internal/registry"
+	"safetynet/internal/verify"
 )
 
 // The casework UI: intake at the window with its printable receipt (受理回执),
@@ -604,6 +605,7 @@ type deadlineRow struct {
 // actionForm is the form of one action: which inputs it needs.
 type actionForm struct {
 	Action, Name                                                                 string
+	Hint                                                                         string // what the step does besides
 	Reason, ReasonOpt, Visit, Verification, SelfCare, Opinion, Amount, AmountOpt bool
 	Tier, Setting, NoticeStart, Objection, Appraisal, Delivered, PaymentRef      bool
 	Materials                                                                    []checkItem
@@ -624,6 +626,8 @@ func actionFormFor(a casework.Action, v casework.View, lang string) actionForm {
 		f.Visit = true
 	case casework.ActionRecordVerification:
 		f.Verification = true
+	case casework.ActionRequestVerify:
+		f.Hint = translate(lang, "vf.stepHint")
 	case casework.ActionAssessSelfCare:
 		f.SelfCare = true
 		for _, act := range registry.SelfCareActivities {
@@ -662,12 +666,12 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, p access.Princ
 	if a := casework.Action(r.URL.Query().Get("done")); a != "" {
 		flash = translate(langOf(r), "cw.done") + pick(langOf(r), a.Zh(), a.En())
 	}
-	s.renderCase(w, r, v, http.StatusOK, flash, nil)
+	s.renderCase(w, r, p, v, http.StatusOK, flash, nil)
 }
 
 // renderCase renders the case page of v with code, and failure, when not
 // nil, as the error of a refused step.
-func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, v casework.View, code int, flash string, failure error) {
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, p access.Principal, v casework.View, code int, flash string, failure error) {
 	lang := langOf(r)
 	c := v.Case
 	tree := s.Divisions.Tree()
@@ -701,8 +705,15 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, v casework.V
 	for _, m := range v.Missing {
 		missing = append(missing, pick(lang, m.Zh, m.En))
 	}
+	// The centre's request for the case, if any: its result is recorded
+	// with the report, so the page offers no hand-recorded result then
+	// (takeStep refuses it). A role that may not read it sees no line.
+	vreq, hasReq, _ := s.caseVerifyRequest(r.Context(), p, v)
 	var forms []actionForm
 	for _, a := range v.Allowed {
+		if a == casework.ActionRecordVerification && hasReq {
+			continue
+		}
 		forms = append(forms, actionFormFor(a, v, lang))
 	}
 	dept := c.RoutedTo
@@ -716,6 +727,14 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, v casework.V
 		"ApplicantID": c.Applicant.IDNumber, "Submitted": fmtTime(c.SubmittedAt), "Flags": flags, "Missing": missing,
 		"Steps": steps, "Deadlines": deadlines, "Urgency": pick(lang, v.Urgency.Zh(), v.Urgency.String()),
 		"Overdue": v.Urgency == casework.UrgencyOverdue, "Forms": forms}
+	if hasReq {
+		state := translate(lang, "vf.pending")
+		if vreq.Status == verify.RequestDone {
+			state = translate(lang, "vf.done")
+		}
+		data["VerifyRequest"] = map[string]any{"ID": vreq.ID, "State": state, "ReportID": vreq.ReportID,
+			"Pending": vreq.Status == verify.RequestPending, "AsOf": vreq.AsOf}
+	}
 	if c.Track != casework.TrackNormal {
 		data["Track"] = pick(lang, c.Track.Zh(), c.Track.En())
 	}
@@ -819,7 +838,7 @@ func (s *Server) caseActionSubmit(w http.ResponseWriter, r *http.Request, p acce
 	version, _ := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("version")))
 	in, err := stepFromForm(a, r.PostForm)
 	if err == nil {
-		_, err = s.Casework.Act(r.Context(), p, id, version, a, in)
+		_, _, err = s.takeStep(r.Context(), p, id, version, a, in)
 	}
 	if err != nil {
 		if k := apperr.KindOf(err); k == apperr.NotFound || k == apperr.Unauthorized || k == apperr.Internal {
@@ -831,7 +850,7 @@ func (s *Server) caseActionSubmit(w http.ResponseWriter, r *http.Request, p acce
 			s.uiError(w, r, gerr)
 			return
 		}
-		s.renderCase(w, r, v, s.status(r, err), "", err)
+		s.renderCase(w, r, p, v, s.status(r, err), "", err)
 		return
 	}
 	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"?done="+url.QueryEscape(string(a)), http.StatusSeeOther)

@@ -18,7 +18,7 @@ import (
 func TestVerifyWithTheEngine(t *testing.T) {
 	t.Parallel()
 	w := newCWWorld(t)
-	w.App.VerifyCentre.Now = w.App.Casework.Now
+	w.App.VerifyCentre.Checker = w.App.Verify // the real engine, not the casework world's fake
 	ctx := context.Background()
 	for _, src := range verify.Sources {
 		file := strings.Join(src.Columns, ",") + "\n"

@@ -439,13 +439,19 @@ func TestVerifyPages(t *testing.T) {
 	w.must(t, w.clerk, &c, "start_investigation", "2025-09-02 09:00", nil)
 	w.must(t, w.clerk, &c, "record_visit", "2025-09-03 09:00", map[string]any{"visit": cwVisit})
 	w.set("2025-09-04 09:00")
-	page := uiGet(t, w.App, clerk, "/cases/"+c.ID).Body
-	if !strings.Contains(page, `id="verify-via-centre"`) {
+	// The case page's request_verification step goes through the centre.
+	page := html.UnescapeString(uiGet(t, w.App, clerk, "/cases/"+c.ID).Body)
+	if !strings.Contains(page, `id="action-request_verification"`) || !strings.Contains(page, "向核对中心提交核对请求") {
 		t.Fatalf("case page offers no request through the centre")
 	}
-	res := uiPost(t, w.App, clerk, "/verification/requests", url.Values{"case_id": {c.ID}, "version": {regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)[1]}})
-	if res.Code != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/verification/reports/") {
+	res := uiPost(t, w.App, clerk, "/cases/"+c.ID+"/actions/request_verification", url.Values{"version": {regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)[1]}})
+	if res.Code != http.StatusSeeOther || res.Header.Get("Location") != "/cases/"+c.ID+"?done=request_verification" {
 		t.Fatalf("request from the case page: %d %q %s", res.Code, res.Header.Get("Location"), res.Body)
+	}
+	page = html.UnescapeString(uiGet(t, w.App, uiLogin(t, w.App, "verifier"), "/cases/"+c.ID).Body)
+	if !regexp.MustCompile(`id="case-verify-request">[^<]*<a href="/verification/requests/\d+">#\d+</a>（2025-09-04，已出具报告：<a href="/verification/reports/\d+">HD\d+</a>`).MatchString(page) ||
+		strings.Contains(page, `id="action-record_verification"`) {
+		t.Errorf("the case page after the centre's report:\n%s", page)
 	}
 	// A pending one for the centre: mark the tax bureau not connected.
 	if r := uiPost(t, w.App, verifier, "/verification/connections/530102", url.Values{"source": {"tax"}, "connected": {"0"}}); r.Code != http.StatusSeeOther {
