@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"safetynet/internal/access"
 	"safetynet/internal/apptest"
 	"safetynet/internal/registry"
+	"safetynet/internal/verify"
 )
 
 // chromiumPath is where Debian's chromium package installs the browser.
@@ -23,12 +25,7 @@ const chromiumPath = "/usr/bin/chromium"
 // receipt number. CI installs chromium (.ci/run); elsewhere the test is
 // skipped without it.
 func TestBrowserIntakeToReceipt(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing; CI must install chromium: %v", chromiumPath, err)
-		}
-		t.Skipf("%s is missing; install Debian's chromium to run the browser test", chromiumPath)
-	}
+	needChromium(t)
 	t.Parallel()
 	a := apptest.NewApp(t)
 	a.MustCreateUser(t, "window", access.TownshipClerk, wuhuaTown)
@@ -41,15 +38,7 @@ func TestBrowserIntakeToReceipt(t *testing.T) {
 		t.Fatalf("create household: %v", err)
 	}
 
-	parent, stop := context.WithTimeout(context.Background(), 60*time.Second)
-	defer stop()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(parent, chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.Headless,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1366, 768))
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-
+	ctx := browser(t)
 	url := a.Server.URL
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(url+"/login"),
@@ -112,5 +101,78 @@ func TestBrowserIntakeToReceipt(t *testing.T) {
 	}
 	if strings.Contains(missing, "户口簿") || !strings.Contains(missing, "钱二") {
 		t.Errorf("receipt's missing list %q: want 钱二's items and not the 户口簿 handed in", missing)
+	}
+}
+
+// needChromium skips the test without Debian's chromium (fails on CI).
+func needChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is missing; CI must install chromium: %v", chromiumPath, err)
+		}
+		t.Skipf("%s is missing; install Debian's chromium to run the browser test", chromiumPath)
+	}
+}
+
+// browser starts a headless chromium at 1366×768 for at most a minute.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	parent, stop := context.WithTimeout(context.Background(), 60*time.Second)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(parent, chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.Headless,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1366, 768))
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancel(); cancelAlloc(); stop() })
+	return ctx
+}
+
+// A county verifier opens the centre's queue and a report in a real
+// browser: both show their Chinese headings.
+func TestBrowserVerificationPages(t *testing.T) {
+	needChromium(t)
+	t.Parallel()
+	a := apptest.NewApp(t)
+	a.VerifyCentre.Checker = fakeChecker{} // every source online, nothing found: the report comes at once
+	a.MustCreateUser(t, "centre", access.CountyVerifier, "530102000000")
+	head := apptest.ID("530102", "1968-03-15", 71)
+	bg := context.Background()
+	h, err := a.Registry.CreateHousehold(bg, apptest.System(), registry.NewHousehold{Village: wuhuaVillage, Area: "urban",
+		Members: []registry.NewMember{{IDNumber: head, Name: "赵大", Relationship: "head"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.VerifyCentre.RecordAuthorization(bg, apptest.System(), h.ID,
+		verify.AuthorizationInput{IDNumber: head, SignedOn: "2025-09-01", Document: "SQ-1"}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := a.VerifyCentre.RequestForHousehold(bg, apptest.System(), h.ID)
+	if err != nil || out.Report == nil {
+		t.Fatalf("request: %v (report %v)", err, out.Report)
+	}
+
+	ctx := browser(t)
+	url := a.Server.URL
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(url+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "centre"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), apptest.Password),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`header.top nav a[href="/verification"]`)),
+		chromedp.Navigate(url+"/verification"),
+		chromedp.WaitVisible(chromedp.ID("connections")),
+	)
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	if h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main h1"))); err != nil || strings.TrimSpace(h1) != "核对中心待办" {
+		t.Errorf("queue heading %q (%v); want 核对中心待办", h1, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/verification/reports/"+strconv.FormatInt(out.Report.ID, 10)),
+		chromedp.WaitVisible(chromedp.ID("report"))); err != nil {
+		t.Fatalf("report page: %v", err)
+	}
+	if h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#report h1"))); err != nil || strings.TrimSpace(h1) != "居民家庭经济状况核对报告" {
+		t.Errorf("report heading %q (%v); want 居民家庭经济状况核对报告", h1, err)
 	}
 }

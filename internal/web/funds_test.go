@@ -202,7 +202,7 @@ func TestIncentiveAPIAndPages(t *testing.T) {
 	if res := w.Send(t, req); res.Code != 400 || !strings.Contains(res.Body, "amount") {
 		t.Errorf("bad budget form: %d", res.Code)
 	}
-	if body := get("/funds?year=2025&programme=tekun"); !strings.Contains(body, "2500.50") {
+	if body := get("/funds?year=2025&programme=tekun"); !strings.Contains(body, "2,500.50") {
 		t.Errorf("the form's budget is not in the overview")
 	}
 }

@@ -47,6 +47,15 @@ func init() {
 		return l.Zh()
 	}
 	funcs["fundsKind"] = func(k funds.Kind) string { return k.Zh() }
+	funcs["fundsSource"] = func(lang string, s funds.Source) string {
+		if n, ok := fundsSourceNames[s]; ok {
+			return pick(lang, n[0], n[1])
+		}
+		return string(s)
+	}
+	// yuan shows an amount with thousands separators: the funds pages
+	// show sums of hundreds of millions.
+	funcs["yuan"] = groupedYuan
 	funcs["gradeName"] = func(g funds.Grade) string { return g.Zh() }
 	funcs["score"] = func(t int) string {
 		if t < 0 {
@@ -54,6 +63,31 @@ func init() {
 		}
 		return funds.FormatScore(t)
 	}
+}
+
+var fundsSourceNames = map[funds.Source][2]string{
+	funds.FromPayroll: {"发放名册", "Payroll"},
+	funds.ByHand:      {"手工登记", "By hand"},
+}
+
+// groupedYuan formats m as yuan with a comma every three digits
+// ("1,215,000,000.00").
+func groupedYuan(m money.Money) string {
+	s := m.String()
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	dot := strings.IndexByte(s, '.')
+	whole, frac := s[:dot], s[dot:]
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return sign + b.String() + frac
 }
 
 var fundsMessages = map[string][2]string{
@@ -76,6 +110,7 @@ var fundsMessages = map[string][2]string{
 	"funds.monthsLeft":   {"可支付月数", "Months left"},
 	"funds.short":        {"预计不足", "Projected short"},
 	"funds.none":         {"没有记录", "Nothing recorded"},
+	"funds.hiddenRows":   {"另有 %d 个县（市、区）未评分且无保障人数，分配为零，未列出。", "%d more counties, neither scored nor with anyone on dibao, get nothing and are not listed. "},
 	"funds.elapsedHelp":  {"月均支出 = 已支出 ÷ 已过月数（当月计入）；全年预计 = 月均 × 12；可支付月数 = 结余 ÷ 月均。", "Per month = spent ÷ months gone (this month included); projected = per month × 12; months left = balance ÷ per month."},
 	"funds.budgets":      {"预算", "Budgets"},
 	"funds.addBudget":    {"录入预算", "Enter a budget"},
@@ -297,6 +332,20 @@ func (s *Server) renderIncentive(w http.ResponseWriter, r *http.Request, p acces
 		} else {
 			data["Pool"] = prev
 		}
+	}
+	if pool, ok := data["Pool"].(funds.Pool); ok {
+		// The table lists the counties the pool concerns: a county neither
+		// scored nor with anyone on dibao gets nothing, and 120 such rows
+		// of zeros would bury the others; the note counts them.
+		var rows []funds.PoolRow
+		for _, x := range pool.Rows {
+			if x.Score >= 0 || x.Caseload != 0 || x.Total() != 0 {
+				rows = append(rows, x)
+			}
+		}
+		data["Hidden"] = len(pool.Rows) - len(rows)
+		pool.Rows = rows
+		data["Pool"] = pool
 	}
 	s.render(w, r, code, "funds_incentive", view{Flash: flash, Error: errMsg, Data: data})
 }

@@ -131,6 +131,7 @@ var messages = map[string][2]string{
 	"hh.detail":       {"说明", "Detail"},
 	"hh.programmes":   {"救助项目", "Programmes"},
 	"hh.history":      {"变更记录", "History"},
+	"hh.noHistory":    {"尚无变更记录。", "No changes recorded yet."},
 	"hh.reason":       {"原因", "Reason"},
 	"hh.edit":         {"修改家庭档案", "Edit household"},
 	"hh.bankName":     {"开户银行", "Bank"},

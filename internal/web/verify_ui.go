@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -105,6 +106,7 @@ var verifyMessages = map[string][2]string{
 	"vf.moneyBad":        {"金额格式错误", "malformed amount"},
 	"vf.requestedFor":    {"家庭", "Household"},
 	"vf.connectedSource": {"已联网", "connected"},
+	"vf.noSnapshot":      {"其中已联网但尚未导入数据快照、暂以纸质回函比对的：", "Connected but without an imported snapshot, so answering by paper reply for now: "},
 }
 
 func (s *Server) verifyUIRoutes() {
@@ -280,7 +282,16 @@ func (s *Server) renderVerifyRequest(w http.ResponseWriter, r *http.Request, p a
 		manual = append(manual, offline{Source: name, Name: pick(lang, src.Zh, src.En), Department: src.Department})
 	}
 	x := d.Request
-	data := map[string]any{"R": s.verifyRequestOut(x), "Members": d.Members, "Replies": replies,
+	// A source connected in the county but without an imported snapshot
+	// answers by paper reply too: say so, or the connections panel seems
+	// to contradict the missing list.
+	var noSnapshot []string
+	for _, c := range d.Connections {
+		if c.Connected && slices.Contains(x.Missing, c.Source) {
+			noSnapshot = append(noSnapshot, c.Source)
+		}
+	}
+	data := map[string]any{"NoSnapshot": sourceNames(lang, noSnapshot), "R": s.verifyRequestOut(x), "Members": d.Members, "Replies": replies,
 		"Connections": connectionsOut(d.Connections, lang), "Manual": manual, "Missing": sourceNames(lang, x.Missing),
 		"Verdict": verdictName(lang, x.Verdict), "Pending": x.Status == verify.RequestPending,
 		"CanWork": p.Can(access.VerifyCentre), "Form": form, "Today": d.Today}
@@ -323,6 +334,9 @@ func findingLine(f verify.Finding) string {
 // findingText describes a finding or reply in one line.
 func findingText(kind string, value money.Money, area int64, ref, detail string) string {
 	var parts []string
+	if n, ok := kindNames[kind]; ok {
+		kind = n // a reply may use the engine's kind codes too
+	}
 	if kind != "" {
 		parts = append(parts, kind)
 	}
