@@ -9,9 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"safetynet/internal/access"
 	"safetynet/internal/app"
 	"safetynet/internal/apptest"
+	"safetynet/internal/funds"
 	"safetynet/internal/sqlstore"
 )
 
@@ -132,7 +135,12 @@ func TestMainServesDemo(t *testing.T) {
 	if err := m.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	defer m.Close()
+	closed := false
+	defer func() {
+		if !closed {
+			m.Close()
+		}
+	}()
 	var pw string
 	for _, line := range strings.Split(out.String(), "\n") {
 		if f := strings.Fields(line); len(f) >= 2 && f[0] == "clerk" {
@@ -158,6 +166,43 @@ func TestMainServesDemo(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("login page = %d", res.StatusCode)
+	}
+
+	// The new pages have something to show: the funds ledger and the
+	// centre's queue with one request waiting, one report issued.
+	a := m.App()
+	ctx := context.Background()
+	year := time.Now().In(time.FixedZone("CST", 8*3600)).Year()
+	accts, err := a.Funds.Balances(ctx, apptest.System(), funds.Query{Year: year, Region: "530102"})
+	if err != nil || len(accts) == 0 {
+		t.Errorf("demo funds of 五华区: %d accounts, %v", len(accts), err)
+	}
+	if _, err := a.Funds.IncentivePool(ctx, apptest.System(), year); err != nil {
+		t.Errorf("demo incentive pool: %v", err)
+	}
+	q, err := a.VerifyCentre.Queue(ctx, access.System("test", "530102000000"), 0)
+	if err != nil || len(q) != 1 {
+		t.Errorf("demo queue: %d requests, %v", len(q), err)
+	}
+	if !strings.Contains(out.String(), "with its report") {
+		t.Errorf("demo output lacks the verification: %s", out.String())
+	}
+	// Started again on the same database, the demo adds nothing twice.
+	closed = true
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	m2 := &app.Main{DSN: m.DSN, Addr: "127.0.0.1:0", Demo: true, Env: app.Env{Stdout: &out, Stderr: &bytes.Buffer{}}}
+	if err := m2.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer m2.Close()
+	if strings.Contains(out.String(), "demo funds") || strings.Contains(out.String(), "demo verification") {
+		t.Errorf("second start seeds again: %s", out.String())
+	}
+	if q, _ := m2.App().VerifyCentre.Queue(ctx, access.System("test", "530102000000"), 0); len(q) != 1 {
+		t.Errorf("queue after a second start: %d requests", len(q))
 	}
 }
 

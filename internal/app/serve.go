@@ -50,6 +50,10 @@ func (m *Main) Start(ctx context.Context) error {
 			a.DB.Close()
 			return err
 		}
+		if err := seedDemoActivity(ctx, a, m.Env.Stdout); err != nil {
+			a.DB.Close()
+			return err
+		}
 	}
 	ws, err := a.Server()
 	if err != nil {
