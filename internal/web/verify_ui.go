@@ -153,7 +153,7 @@ func verdictName(lang string, v verify.Verdict) string {
 }
 
 type queueRow struct {
-	ID, Head, Village, Case, CaseID, At, By, Missing, Verdict string
+	ID, Head, Village, VillagePath, Case, CaseID, At, By, Missing, Verdict string
 }
 
 func (s *Server) verifyQueuePage(w http.ResponseWriter, r *http.Request, p access.Principal) {
@@ -168,7 +168,12 @@ func (s *Server) verifyQueuePage(w http.ResponseWriter, r *http.Request, p acces
 	}
 	var rows []queueRow
 	for _, x := range rs {
-		row := queueRow{ID: strconv.FormatInt(x.ID, 10), Head: x.HeadName, Village: s.Divisions.Tree().Path(x.Village),
+		// The queue is a county's: the township and village say enough,
+		// the whole path is the cell's title.
+		path := s.Divisions.Tree().Path(x.Village)
+		short := strings.Fields(path)
+		short = short[max(0, len(short)-2):]
+		row := queueRow{ID: strconv.FormatInt(x.ID, 10), Head: x.HeadName, Village: strings.Join(short, " "), VillagePath: path,
 			Case: x.Tracking, At: fmtTime(x.RequestedAt), By: x.RequestedBy, Missing: sourceNames(lang, x.Missing),
 			Verdict: verdictName(lang, x.Verdict)}
 		if x.CaseID != 0 {
