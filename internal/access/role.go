@@ -83,12 +83,35 @@ var grants = map[Role][]Permission{
 	Auditor:           {AuditRead, RegistryRead, DivisionBrowse},
 }
 
+// Payroll permissions (社会化发放): finance officers prepare a month's
+// payroll (run, check, adjust, export, import the bank's returns,
+// reconcile); county approvers approve it for their county, the province
+// for all; prefectures and auditors see it.
+const (
+	PayrollRead    Permission = "payroll.read"
+	PayrollPrepare Permission = "payroll.prepare"
+	PayrollApprove Permission = "payroll.approve"
+)
+
+// payrollGrants adds the payroll permissions to grants.
+var payrollGrants = map[Role][]Permission{
+	ProvinceAdmin:     {PayrollRead, PayrollPrepare, PayrollApprove},
+	PrefectureOfficer: {PayrollRead},
+	CountyApprover:    {PayrollRead, PayrollApprove},
+	FinanceOfficer:    {PayrollRead, PayrollPrepare},
+	Auditor:           {PayrollRead},
+}
+
 var grantSet = func() map[Role]map[Permission]bool {
 	m := map[Role]map[Permission]bool{}
-	for r, ps := range grants {
-		m[r] = map[Permission]bool{}
-		for _, p := range ps {
-			m[r][p] = true
+	for _, table := range []map[Role][]Permission{grants, payrollGrants} {
+		for r, ps := range table {
+			if m[r] == nil {
+				m[r] = map[Permission]bool{}
+			}
+			for _, p := range ps {
+				m[r][p] = true
+			}
 		}
 	}
 	return m
@@ -98,7 +121,9 @@ var grantSet = func() map[Role]map[Permission]bool {
 func (r Role) Can(p Permission) bool { return grantSet[r][p] }
 
 // Permissions returns the permissions of r.
-func (r Role) Permissions() []Permission { return grants[r] }
+func (r Role) Permissions() []Permission {
+	return append(append([]Permission(nil), grants[r]...), payrollGrants[r]...)
+}
 
 // Departments are the deciding departments other than civil affairs, one
 // of which a department handler works for (codes as casework routes).

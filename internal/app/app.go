@@ -11,6 +11,7 @@ import (
 	"safetynet/internal/access"
 	"safetynet/internal/audit"
 	"safetynet/internal/casework"
+	"safetynet/internal/payroll"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -36,7 +37,10 @@ type App struct {
 	// Casework is intake and the case workflow; its Now is the clock of
 	// every case step (tests pin it).
 	Casework *casework.Service
-	Log      *slog.Logger
+	// Payroll is the monthly payroll; its Ledger (the funds ledger) is
+	// wired where the funds service exists.
+	Payroll *payroll.Service
+	Log     *slog.Logger
 }
 
 // Options tune Build; the zero value is production.
@@ -74,6 +78,8 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 	}
 	a.Casework = &casework.Service{Store: db.Casework(), Households: db.Registry(), Registry: a.Registry,
 		Policy: a.PolicyService, Calendar: a.Calendar, Tx: db, Audit: a.Audit, Now: opt.Now}
+	a.Payroll = &payroll.Service{Store: db.Payroll(), Tx: db, Audit: a.Audit, Policy: a.PolicyService,
+		Divisions: a.Divisions, Now: opt.Now}
 	return a, nil
 }
 

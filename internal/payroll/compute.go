@@ -1,0 +1,165 @@
+package payroll
+
+import (
+	"fmt"
+
+	"safetynet/internal/policy"
+	"safetynet/internal/registry"
+)
+
+// Recipient is a household with an enrolment in force in the month, as
+// the payroll reads it from the registry: only what the amount and the
+// payment need.
+type Recipient struct {
+	HouseholdID int64
+	County      string
+	Village     string
+	Area        string
+	Bank        registry.BankAccount
+	Members     []Member
+	Incomes     []registry.Income
+	Enrolments  []registry.Enrolment
+}
+
+// Member is what the payroll needs of a household member.
+type Member struct {
+	PersonID  int64
+	Name      string
+	Head      bool
+	SelfCare  registry.SelfCare
+	Excluded  bool   // registered but not counted (registry.Detail.Excluded)
+	DeathDate string // YYYY-MM-DD, "" while alive
+}
+
+// aliveIn reports whether the member is to be paid for in the month that
+// starts on first (YYYY-MM-01): benefits stop from the month after death
+// (S-TK2021 Art.26 for 特困; a dibao household is recomputed without the
+// member from then on).
+func (m Member) aliveIn(first string) bool { return m.DeathDate == "" || m.DeathDate >= first }
+
+// Warning is a recipient the computation could not pay, and why.
+type Warning struct {
+	HouseholdID int64
+	PersonID    int64
+	Programme   string
+	Msg         string
+}
+
+func (w Warning) String() string {
+	if w.PersonID != 0 {
+		return fmt.Sprintf("%s 家庭 %d 成员 %d：%s", w.Programme, w.HouseholdID, w.PersonID, w.Msg)
+	}
+	return fmt.Sprintf("%s 家庭 %d：%s", w.Programme, w.HouseholdID, w.Msg)
+}
+
+// enrolledIn reports whether e pays in the month: Since is the first
+// benefit month, Until the month after the last (both compared by month).
+func enrolledIn(e registry.Enrolment, month string) bool {
+	if len(e.Since) < 7 || e.Since[:7] > month {
+		return false
+	}
+	return e.Until == "" || e.Until[:7] > month
+}
+
+// Compute returns the lines of a recipient for a month under the policy
+// version v in force for its village on the first of the month, and the
+// enrolments it could not pay:
+//
+//   - dibao (the household's enrolment, PersonID 0): policy.Dibao over the
+//     members who count and are alive in the month (registry
+//     Detail.Excluded empty, no death before the month), with the income
+//     items of the household and of those members; Tier A/B/C pays the
+//     tier amount × persons (Yunnan's rural 分档), no tier the gap method
+//     (补差). A household whose computed amount is 0 is not paid (its
+//     income reaches the standard: a case for review, reported as a
+//     warning). 分类施保 extras are not added, as in casework: the registry
+//     does not say which members qualify under local rules.
+//   - tekun (a person's enrolment): policy.Tekun with the person's
+//     self-care (registry.SelfCare.Failed) and the enrolment's setting; a
+//     person who died before the month is not paid.
+//
+// Lines carry the household's bank account as the registry has it now;
+// the payee is the account holder, else the head (dibao) or the person.
+func Compute(r *Recipient, month string, v *policy.Version) ([]Line, []Warning) {
+	first := month + "-01"
+	var lines []Line
+	var warns []Warning
+	head := ""
+	for _, m := range r.Members {
+		if m.Head {
+			head = m.Name
+		}
+	}
+	for _, e := range r.Enrolments {
+		if !enrolledIn(e, month) {
+			continue
+		}
+		switch e.Programme {
+		case Dibao:
+			if e.PersonID != 0 {
+				warns = append(warns, Warning{r.HouseholdID, e.PersonID, Dibao, "低保按户发放，不应登记到个人"})
+				continue
+			}
+			counted := map[int64]bool{}
+			for _, m := range r.Members {
+				if !m.Excluded && m.aliveIn(first) {
+					counted[m.PersonID] = true
+				}
+			}
+			if len(counted) == 0 {
+				continue // every member has died: the household stops
+			}
+			incomes := []policy.Income{}
+			for _, it := range r.Incomes {
+				if it.PersonID != 0 && !counted[it.PersonID] {
+					continue
+				}
+				incomes = append(incomes, policy.Income{Kind: it.Kind, Amount: it.Amount, Per: policy.Period(it.Per)})
+			}
+			res, err := policy.Dibao(policy.DibaoInput{Area: r.Area, Persons: len(counted), Incomes: incomes, Tier: e.Tier}, v)
+			if err != nil {
+				warns = append(warns, Warning{r.HouseholdID, 0, Dibao, "无法计算：" + err.Error()})
+				continue
+			}
+			if res.Amount <= 0 {
+				warns = append(warns, Warning{r.HouseholdID, 0, Dibao, "家庭月人均收入不低于保障标准，本月保障金为 0，请复核"})
+				continue
+			}
+			name := r.Bank.Holder
+			if name == "" {
+				name = head
+			}
+			lines = append(lines, Line{County: r.County, Key: regularKey(month, Dibao, r.HouseholdID, 0), Month: month,
+				Village: r.Village, Programme: Dibao, Kind: Regular, HouseholdID: r.HouseholdID, Persons: len(counted),
+				Tier: e.Tier, Amount: res.Amount, Name: name, Bank: r.Bank.Bank, Account: r.Bank.Account, Status: Pending})
+		case Tekun:
+			var p *Member
+			for i := range r.Members {
+				if r.Members[i].PersonID == e.PersonID {
+					p = &r.Members[i]
+				}
+			}
+			if p == nil {
+				warns = append(warns, Warning{r.HouseholdID, e.PersonID, Tekun, "供养对象不在该户成员中"})
+				continue
+			}
+			if !p.aliveIn(first) {
+				continue // stops from the month after death
+			}
+			failed := p.SelfCare.Failed()
+			res, err := policy.Tekun(policy.TekunInput{SelfCareFailed: &failed, Setting: e.Setting}, v)
+			if err != nil {
+				warns = append(warns, Warning{r.HouseholdID, e.PersonID, Tekun, "无法计算：" + err.Error()})
+				continue
+			}
+			name := r.Bank.Holder
+			if name == "" {
+				name = p.Name
+			}
+			lines = append(lines, Line{County: r.County, Key: regularKey(month, Tekun, r.HouseholdID, e.PersonID), Month: month,
+				Village: r.Village, Programme: Tekun, Kind: Regular, HouseholdID: r.HouseholdID, PersonID: e.PersonID,
+				Persons: 1, Tier: e.Setting, Amount: res.Amount, Name: name, Bank: r.Bank.Bank, Account: r.Bank.Account, Status: Pending})
+		}
+	}
+	return lines, warns
+}
