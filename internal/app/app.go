@@ -86,5 +86,5 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 // Server returns the web server over a.
 func (a *App) Server() (*web.Server, error) {
 	return web.New(web.Services{Access: a.Access, Registry: a.Registry, Divisions: a.Divisions, Audit: a.Audit,
-		Policy: a.PolicyService, Calendar: a.Calendar, DB: a.DB, Version: Version, Casework: a.Casework}, a.Log)
+		Policy: a.PolicyService, Calendar: a.Calendar, DB: a.DB, Version: Version, Casework: a.Casework, Payroll: a.Payroll}, a.Log)
 }

@@ -16,6 +16,7 @@ import (
 	"safetynet/internal/apperr"
 	"safetynet/internal/audit"
 	"safetynet/internal/money"
+	"safetynet/internal/region"
 )
 
 // BankFile is a payment file for one bank of one county (docs/bankfile.md).
@@ -158,19 +159,52 @@ func (s *Service) Export(ctx context.Context, by access.Principal, month, region
 		}
 	}
 	for _, c := range ready {
-		var lines []Line
-		err := s.Store.Lines(ctx, month, c.County, func(l *Line) error {
-			if l.Status == Sent || l.Status == Failed {
-				lines = append(lines, *l)
-			}
-			return nil
-		})
+		files, err := s.countyFiles(ctx, month, c.County)
 		if err != nil {
 			return res, err
 		}
-		res.Files = append(res.Files, BuildBankFiles(month, c.County, lines)...)
+		res.Files = append(res.Files, files...)
 	}
 	return res, nil
+}
+
+func (s *Service) countyFiles(ctx context.Context, month, county string) ([]BankFile, error) {
+	var lines []Line
+	err := s.Store.Lines(ctx, month, county, func(l *Line) error {
+		if l.Status == Sent || l.Status == Failed {
+			lines = append(lines, *l)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return BuildBankFiles(month, county, lines), nil
+}
+
+// BankFiles returns the bank files of a county's month already exported,
+// changing nothing. Returns NotFound when the county is unknown, outside
+// by's jurisdiction or not exported; Forbidden without PayrollPrepare.
+func (s *Service) BankFiles(ctx context.Context, by access.Principal, month, county string) ([]BankFile, error) {
+	if err := by.Require(access.PayrollPrepare); err != nil {
+		return nil, err
+	}
+	if _, err := ParseMonth(month); err != nil {
+		return nil, err
+	}
+	notFound := apperr.New(apperr.NotFound, "没有已导出的银行文件", "no bank files exported")
+	code, err := region.Normalize(county)
+	if err != nil || region.LevelOf(code) != region.County || !by.Covers(code) {
+		return nil, notFound
+	}
+	cs, err := s.Store.Counties(ctx, month, code)
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 || cs[0].Status.Before(Exported) {
+		return nil, notFound
+	}
+	return s.countyFiles(ctx, month, code)
 }
 
 // Return codes of the bank's return file (docs/bankfile.md).

@@ -63,7 +63,9 @@ func setup(t *testing.T) *env {
 
 type loaderFunc func(context.Context, []registry.Household) error
 
-func (f loaderFunc) LoadHouseholds(ctx context.Context, hs []registry.Household) error { return f(ctx, hs) }
+func (f loaderFunc) LoadHouseholds(ctx context.Context, hs []registry.Household) error {
+	return f(ctx, hs)
+}
 
 var sys = access.System("test", "")
 

@@ -110,6 +110,10 @@ type RunResult struct {
 	Computed int // counties computed by this run
 	Lines    int // lines written by this run
 	Warnings int
+	// ReadTime is the time the registry scans took.
+	ReadTime time.Duration
+	// WriteTime is the time spent storing the lines.
+	WriteTime time.Duration
 }
 
 // Run computes the month's payroll of a region (the province by default):
@@ -168,10 +172,12 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 	if len(order) == 0 {
 		return res, nil
 	}
+	t0 := time.Now()
 	recips, err := s.Store.Recipients(ctx, month, prefix, todo)
 	if err != nil {
 		return res, err
 	}
+	res.ReadTime = time.Since(t0)
 	ds := s.Policy.Dataset()
 	type result struct {
 		lines []Line
@@ -226,6 +232,7 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 		lines := append(r.lines, reissues(month, unpaid)...)
 		slices.SortFunc(lines, func(a, b Line) int { return strings.Compare(a.Key, b.Key) })
 		base := rows
+		tw := time.Now()
 		err = s.Store.WriteCounty(ctx, month, county, lines, warningText(r.warns), func(n int) error {
 			if s.Faults.Rows != nil {
 				return s.Faults.Rows(base + n)
@@ -235,6 +242,7 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 		if err != nil {
 			return res, fmt.Errorf("payroll %s county %s: %w", month, county, err)
 		}
+		res.WriteTime += time.Since(tw)
 		rows += len(lines)
 		res.Computed++
 		res.Lines += len(lines)

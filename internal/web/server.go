@@ -18,6 +18,7 @@ import (
 	"safetynet/internal/access"
 	"safetynet/internal/audit"
 	"safetynet/internal/casework"
+	"safetynet/internal/payroll"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 )
@@ -40,6 +41,7 @@ type Services struct {
 	Calendar  *policy.CalendarService // the working-day calendar: embedded + imported days
 	DB        Pinger
 	Casework  *casework.Service // intake and the case workflow
+	Payroll   *payroll.Service  // the monthly payroll, bank files, rosters
 	Version   string
 	Now       func() time.Time
 }
@@ -125,6 +127,7 @@ func (s *Server) routes() {
 	s.apiCalcRoutes()
 	s.policyRoutes()
 	s.caseRoutes()
+	s.payrollRoutes()
 
 	s.uiRoutes()
 }

@@ -165,6 +165,7 @@ func nav(p access.Principal, path string) []navItem {
 		{"/cases", "nav.cases", access.RegistryRead},
 		{"/cases/board", "nav.board", access.Supervise},
 		{"/staff-relatives", "nav.relatives", access.SeeFullID},
+		{"/payroll", "nav.payroll", access.PayrollRead},
 		{"/calc", "nav.calc", access.Calculate},
 		{"/policy", "nav.policy", access.DivisionBrowse},
 		{"/regions", "nav.regions", access.DivisionBrowse},
