@@ -145,9 +145,6 @@ func (s *Service) Export(ctx context.Context, by access.Principal, month, region
 			continue
 		}
 		err := s.Tx.WithTx(ctx, func(ctx context.Context) error {
-			if err := s.Store.MarkExported(ctx, month, c.County); err != nil {
-				return err
-			}
 			if err := s.Store.SetStatus(ctx, month, c.County, []Status{Approved}, Exported, nil, by.Username, s.now()); err != nil {
 				return err
 			}
@@ -169,13 +166,7 @@ func (s *Service) Export(ctx context.Context, by access.Principal, month, region
 }
 
 func (s *Service) countyFiles(ctx context.Context, month, county string) ([]BankFile, error) {
-	var lines []Line
-	err := s.Store.Lines(ctx, month, county, func(l *Line) error {
-		if l.Status == Sent || l.Status == Failed {
-			lines = append(lines, *l)
-		}
-		return nil
-	})
+	lines, err := s.Store.PaymentLines(ctx, month, county)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package payroll
 import (
 	"fmt"
 
+	"safetynet/internal/money"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 )
@@ -81,6 +82,34 @@ func enrolledIn(e registry.Enrolment, month string) bool {
 // Lines carry the household's bank account as the registry has it now;
 // the payee is the account holder, else the head (dibao) or the person.
 func Compute(r *Recipient, month string, v *policy.Version) ([]Line, []Warning) {
+	return compute(r, month, v, newMemo())
+}
+
+// memo keeps amounts that depend only on the policy version and a few
+// inputs: a tier amount × persons, a 特困 care tier and setting. It lets a
+// province-scale run call the calculators once per combination (the gap
+// method, which depends on income, is computed household by household).
+type memo struct {
+	tier  map[tierKey]money.Money
+	tekun map[tekunKey]money.Money
+}
+
+type tierKey struct {
+	v          *policy.Version
+	area, tier string
+	persons    int
+}
+
+type tekunKey struct {
+	v             *policy.Version
+	care, setting string
+}
+
+func newMemo() *memo {
+	return &memo{tier: map[tierKey]money.Money{}, tekun: map[tekunKey]money.Money{}}
+}
+
+func compute(r *Recipient, month string, v *policy.Version, mm *memo) ([]Line, []Warning) {
 	first := month + "-01"
 	var lines []Line
 	var warns []Warning
@@ -116,12 +145,22 @@ func Compute(r *Recipient, month string, v *policy.Version) ([]Line, []Warning) 
 				}
 				incomes = append(incomes, policy.Income{Kind: it.Kind, Amount: it.Amount, Per: policy.Period(it.Per)})
 			}
-			res, err := policy.Dibao(policy.DibaoInput{Area: r.Area, Persons: len(counted), Incomes: incomes, Tier: e.Tier}, v)
-			if err != nil {
-				warns = append(warns, Warning{r.HouseholdID, 0, Dibao, "无法计算：" + err.Error()})
-				continue
+			var amount money.Money
+			key := tierKey{v, r.Area, e.Tier, len(counted)}
+			if amt, ok := mm.tier[key]; ok && e.Tier != "" {
+				amount = amt
+			} else {
+				res, err := policy.Dibao(policy.DibaoInput{Area: r.Area, Persons: len(counted), Incomes: incomes, Tier: e.Tier}, v)
+				if err != nil {
+					warns = append(warns, Warning{r.HouseholdID, 0, Dibao, "无法计算：" + err.Error()})
+					continue
+				}
+				amount = res.Amount
+				if e.Tier != "" && mm != nil {
+					mm.tier[key] = amount
+				}
 			}
-			if res.Amount <= 0 {
+			if amount <= 0 {
 				warns = append(warns, Warning{r.HouseholdID, 0, Dibao, "家庭月人均收入不低于保障标准，本月保障金为 0，请复核"})
 				continue
 			}
@@ -131,7 +170,7 @@ func Compute(r *Recipient, month string, v *policy.Version) ([]Line, []Warning) 
 			}
 			lines = append(lines, Line{County: r.County, Key: regularKey(month, Dibao, r.HouseholdID, 0), Month: month,
 				Village: r.Village, Programme: Dibao, Kind: Regular, HouseholdID: r.HouseholdID, Persons: len(counted),
-				Tier: e.Tier, Amount: res.Amount, Name: name, Bank: r.Bank.Bank, Account: r.Bank.Account, Status: Pending})
+				Tier: e.Tier, Amount: amount, Name: name, Bank: r.Bank.Bank, Account: r.Bank.Account, Status: Pending})
 		case Tekun:
 			var p *Member
 			for i := range r.Members {
@@ -147,18 +186,29 @@ func Compute(r *Recipient, month string, v *policy.Version) ([]Line, []Warning) 
 				continue // stops from the month after death
 			}
 			failed := p.SelfCare.Failed()
-			res, err := policy.Tekun(policy.TekunInput{SelfCareFailed: &failed, Setting: e.Setting}, v)
-			if err != nil {
-				warns = append(warns, Warning{r.HouseholdID, e.PersonID, Tekun, "无法计算：" + err.Error()})
-				continue
+			key := tekunKey{v, policy.CareTier(failed), e.Setting}
+			amount, ok := mm.tekun[key]
+			if !ok {
+				res, err := policy.Tekun(policy.TekunInput{SelfCareFailed: &failed, Setting: e.Setting}, v)
+				if err != nil {
+					warns = append(warns, Warning{r.HouseholdID, e.PersonID, Tekun, "无法计算：" + err.Error()})
+					continue
+				}
+				amount = res.Amount
+				if mm != nil {
+					mm.tekun[key] = amount
+				}
 			}
 			name := r.Bank.Holder
 			if name == "" {
 				name = p.Name
 			}
+			if name == "" {
+				name = head
+			}
 			lines = append(lines, Line{County: r.County, Key: regularKey(month, Tekun, r.HouseholdID, e.PersonID), Month: month,
 				Village: r.Village, Programme: Tekun, Kind: Regular, HouseholdID: r.HouseholdID, PersonID: e.PersonID,
-				Persons: 1, Tier: e.Setting, Amount: res.Amount, Name: name, Bank: r.Bank.Bank, Account: r.Bank.Account, Status: Pending})
+				Persons: 1, Tier: e.Setting, Amount: amount, Name: name, Bank: r.Bank.Bank, Account: r.Bank.Account, Status: Pending})
 		}
 	}
 	return lines, warns

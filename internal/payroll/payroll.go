@@ -78,13 +78,15 @@ type Line struct {
 
 // County is a county's monthly payroll.
 type County struct {
-	Month     string
-	County    string
-	Status    Status
-	Computed  bool
-	Lines     int
-	Total     money.Money
-	Warnings  string // what the last computation or check found, one per line
+	Month    string
+	County   string
+	Status   Status
+	Computed bool
+	Lines    int
+	Total    money.Money
+	Warnings string // what the last computation or check found, one per line
+	// Breakdown is the totals by programme, kind and tier.
+	Breakdown []Total
 	UpdatedBy string
 	UpdatedAt time.Time
 }

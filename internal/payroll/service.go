@@ -305,10 +305,11 @@ type calcCache struct {
 	ds       *policy.Dataset
 	month    string
 	versions map[string]*policy.Version
+	memo     *memo
 }
 
 func newCalcCache(ds *policy.Dataset, month string) *calcCache {
-	return &calcCache{ds: ds, month: month, versions: map[string]*policy.Version{}}
+	return &calcCache{ds: ds, month: month, versions: map[string]*policy.Version{}, memo: newMemo()}
 }
 
 func (c *calcCache) version(village string) (*policy.Version, error) {
@@ -332,7 +333,7 @@ func (c *calcCache) county(rs []*Recipient) ([]Line, []Warning, error) {
 			warns = append(warns, Warning{HouseholdID: r.HouseholdID, Programme: "-", Msg: "没有适用的政策参数：" + err.Error()})
 			continue
 		}
-		l, w := Compute(r, c.month, v)
+		l, w := compute(r, c.month, v, c.memo)
 		lines = append(lines, l...)
 		warns = append(warns, w...)
 	}
@@ -406,18 +407,14 @@ func (s *Service) advance(ctx context.Context, by access.Principal, perm access.
 				fmt.Sprintf("payroll %s of county %s is %s (computed %v): cannot %s", month, c.County[:6], c.Status, c.Computed, action))
 		}
 	}
-	totals, err := s.Store.Totals(ctx, month, region.Prefix(code))
-	if err != nil {
-		return res, err
-	}
 	byCounty := map[string]map[string]money.Money{}
 	noAcct := map[string]int{}
-	for _, t := range totals {
-		if byCounty[t.County] == nil {
-			byCounty[t.County] = map[string]money.Money{}
+	for _, c := range counties {
+		byCounty[c.County] = map[string]money.Money{}
+		for _, t := range c.Breakdown {
+			byCounty[c.County][t.Programme] += t.Amount
+			noAcct[c.County] += t.NoAccount
 		}
-		byCounty[t.County][t.Programme] += t.Amount
-		noAcct[t.County] += t.NoAccount
 	}
 	year, _ := strconv.Atoi(month[:4])
 	err = s.Tx.WithTx(ctx, func(ctx context.Context) error {

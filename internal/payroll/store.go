@@ -1,7 +1,10 @@
 package payroll
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"safetynet/internal/money"
@@ -32,7 +35,8 @@ type Store interface {
 	Unpaid(ctx context.Context, month, county string) ([]Unpaid, error)
 	// WriteCounty replaces, atomically, the regular and re-issue lines of
 	// a county's month by lines (ordered by key) and marks the month
-	// computed with its totals (adjustments included) and warnings.
+	// computed with its totals and breakdown (adjustments included) and
+	// warnings.
 	// progress is called with the rows written so far as they are
 	// written; an error from it (or a panic) aborts the whole write.
 	WriteCounty(ctx context.Context, month, county string, lines []Line, warnings string, progress func(rows int) error) error
@@ -40,19 +44,23 @@ type Store interface {
 	// warnings when not nil. Returns Conflict when it is in no state of from.
 	SetStatus(ctx context.Context, month, county string, from []Status, to Status, warnings *string, by string, at time.Time) error
 	// Lines calls fn with each line of a county's month, ordered by key.
+	// A line's Status is Failed when the bank returned it; otherwise, once
+	// the county's month is exported, Sent, or Held without an account;
+	// Pending before.
 	Lines(ctx context.Context, month, county string, fn func(*Line) error) error
+	// PaymentLines returns the lines of an exported county month that went
+	// to the bank (Sent or Failed), with only County, Key, Name, Bank,
+	// Account, Amount and Status set, by key.
+	PaymentLines(ctx context.Context, month, county string) ([]Line, error)
 	// Line returns one line; NotFound when there is none.
 	Line(ctx context.Context, county, key string) (Line, error)
 	// AddLine inserts a line (Conflict if its key exists) and recounts the
 	// county month's totals.
 	AddLine(ctx context.Context, l Line) error
-	// MarkExported marks a county month's pending lines exported, or held
-	// when they have no bank account.
-	MarkExported(ctx context.Context, month, county string) error
 	// MarkFailed marks an exported line failed with the bank's code.
 	MarkFailed(ctx context.Context, county, key, code string) error
 	// Totals sums a month's lines within prefix by county, programme,
-	// kind, tier and status.
+	// kind, tier and status (as Lines reports it).
 	Totals(ctx context.Context, month, prefix string) ([]Total, error)
 	// Payee returns what an adjustment line needs of a household: county,
 	// village, bank account and the head's name. NotFound when unknown.
@@ -65,18 +73,46 @@ type Unpaid struct {
 	Now registry.BankAccount
 }
 
+// Breakdown sums lines by programme, kind and tier (Status left empty),
+// in that order.
+func Breakdown(county string, lines []Line) []Total {
+	idx := map[[3]string]int{}
+	var out []Total
+	for i := range lines {
+		l := &lines[i]
+		k := [3]string{l.Programme, l.Kind, l.Tier}
+		j, ok := idx[k]
+		if !ok {
+			j = len(out)
+			idx[k] = j
+			out = append(out, Total{County: county, Programme: l.Programme, Kind: l.Kind, Tier: l.Tier})
+		}
+		t := &out[j]
+		t.Lines++
+		t.Persons += l.Persons
+		t.Amount += l.Amount
+		if l.Account == "" {
+			t.NoAccount++
+		}
+	}
+	slices.SortFunc(out, func(a, b Total) int {
+		return cmp.Or(strings.Compare(a.Programme, b.Programme), strings.Compare(a.Kind, b.Kind), strings.Compare(a.Tier, b.Tier))
+	})
+	return out
+}
+
 // Total is the sum of some lines.
 type Total struct {
-	County    string
-	Programme string
-	Kind      string
-	Tier      string
-	Status    string
-	Lines     int
-	Persons   int
-	Amount    money.Money
+	County    string      `json:"-"`
+	Programme string      `json:"programme"`
+	Kind      string      `json:"kind"`
+	Tier      string      `json:"tier"`
+	Status    string      `json:"status,omitempty"`
+	Lines     int         `json:"lines"`
+	Persons   int         `json:"persons"`
+	Amount    money.Money `json:"amount"`
 	// NoAccount counts the lines without a bank account.
-	NoAccount int
+	NoAccount int `json:"no_account"`
 }
 
 // MonthSummary is a month's payroll within a jurisdiction.

@@ -1,10 +1,14 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +31,16 @@ func (db *DB) Payroll() *PayrollStore { return &PayrollStore{db} }
 
 var lineCols = []string{"county", "line_key", "month", "village", "programme", "kind", "household_id", "person_id",
 	"persons", "tier", "amount", "name", "bank", "account", "ref", "reason", "status", "fail_code"}
+
+// regularCols are the columns a computed line sets; the others keep their
+// defaults (kind regular, no reference, pending): fewer values to bind.
+var regularCols = []string{"county", "line_key", "month", "village", "programme", "household_id", "person_id",
+	"persons", "tier", "amount", "name", "bank", "account"}
+
+func regularRow(l *payroll.Line) []any {
+	return []any{l.County, l.Key, l.Month, l.Village, l.Programme, l.HouseholdID, l.PersonID,
+		l.Persons, l.Tier, l.Amount.Fen(), l.Name, l.Bank, l.Account}
+}
 
 const lineColumns = `county, line_key, month, village, programme, kind, household_id, person_id,
 	persons, tier, amount, name, bank, account, ref, reason, status, fail_code`
@@ -63,14 +77,22 @@ func (s *PayrollStore) ResetCounties(ctx context.Context, month string, counties
 	return nil
 }
 
-const countyColumns = `month, county, status, computed, lines, total, warnings, updated_by, updated_at`
+const countyColumns = `month, county, status, computed, lines, total, warnings, breakdown, updated_by, updated_at`
 
 func scanCounty(sc interface{ Scan(...any) error }, c *payroll.County) error {
-	var status string
+	var status, breakdown string
 	var computed int
 	var at sql.NullTime
-	err := sc.Scan(&c.Month, &c.County, &status, &computed, &c.Lines, (*int64)(&c.Total), &c.Warnings, &c.UpdatedBy, &at)
+	err := sc.Scan(&c.Month, &c.County, &status, &computed, &c.Lines, (*int64)(&c.Total), &c.Warnings, &breakdown, &c.UpdatedBy, &at)
 	c.Status, c.Computed, c.UpdatedAt = payroll.Status(status), computed == 1, at.Time
+	if err == nil && breakdown != "" {
+		if err := json.Unmarshal([]byte(breakdown), &c.Breakdown); err != nil {
+			return err
+		}
+		for i := range c.Breakdown {
+			c.Breakdown[i].County = c.County
+		}
+	}
 	return err
 }
 
@@ -127,9 +149,12 @@ func (s *PayrollStore) Months(ctx context.Context, prefix string) ([]payroll.Mon
 }
 
 // Recipients reads the households with an enrolment in force in month in
-// four scans (enrolments, households, persons, income) joined in memory;
-// the last three run in parallel. Over the whole province the scans read
-// whole tables, which is faster than an index range.
+// four scans (enrolments, then households, persons and income in
+// parallel) joined in memory. Each scan returns only what the payroll
+// needs, mostly as integers computed by the database (a row's columns are
+// the costly part of reading through database/sql); income is read only
+// for the households paid by the gap method. Over the whole province the
+// scans read whole tables, which is faster than an index range.
 func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, counties map[string]bool) (map[string][]*payroll.Recipient, error) {
 	first, err := time.Parse("2006-01", month)
 	if err != nil {
@@ -141,79 +166,92 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 		lo, hi := prefixRange(prefix)
 		where, args = "county >= ? AND county < ?", []any{lo, hi}
 	}
-	byID := map[int64]*payroll.Recipient{}
-	rows, err := s.db.query(ctx, `SELECT household_id, COALESCE(person_id, 0), programme, tier, setting, since, COALESCE(until, ''), county
-		FROM enrolments WHERE `+where+` AND programme IN ('dibao', 'tekun') AND since < ? AND (until IS NULL OR until = '' OR until >= ?)`,
-		append(args, next, next)...)
+	const inForce = ` AND programme IN ('dibao', 'tekun') AND since < ? AND (until IS NULL OR until = '' OR until >= ?)`
+	byID := make(map[int64]*payroll.Recipient, 1<<16)
+	var slab []payroll.Recipient
+	err = s.scan(ctx, `SELECT household_id, COALESCE(person_id, 0), CASE WHEN programme = 'dibao' THEN 1 ELSE 2 END, tier, setting
+		FROM enrolments WHERE `+where+inForce, append(slices.Clone(args), next, next),
+		func(rows *sql.Rows) error {
+			var hh int64
+			var prog int
+			var e registry.Enrolment
+			if err := rows.Scan(&hh, &e.PersonID, &prog, &e.Tier, &e.Setting); err != nil {
+				return err
+			}
+			e.Programme = payroll.Dibao
+			if prog == 2 {
+				e.Programme = payroll.Tekun
+			}
+			e.Since = month + "-01" // in force: the query says so
+			r := byID[hh]
+			if r == nil {
+				if len(slab) == cap(slab) {
+					slab = make([]payroll.Recipient, 0, 4096)
+				}
+				slab = append(slab, payroll.Recipient{HouseholdID: hh})
+				r = &slab[len(slab)-1]
+				byID[hh] = r
+			}
+			r.Enrolments = append(r.Enrolments, e)
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var hh int64
-		var e registry.Enrolment
-		var county string
-		if err := rows.Scan(&hh, &e.PersonID, &e.Programme, &e.Tier, &e.Setting, &e.Since, &e.Until, &county); err != nil {
-			rows.Close()
-			return nil, translate(err)
-		}
-		if !counties[county] {
-			continue
-		}
-		r := byID[hh]
-		if r == nil {
-			r = &payroll.Recipient{HouseholdID: hh}
-			byID[hh] = r
-		}
-		r.Enrolments = append(r.Enrolments, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, translate(err)
-	}
+	areas := []string{"", string(registry.Urban), string(registry.Rural)}
 	scans := []func() error{
 		func() error {
-			return s.scan(ctx, `SELECT id, county, village, area, bank_name, bank_account, bank_holder FROM households WHERE `+where, args,
+			return s.scan(ctx, `SELECT id, village, CASE WHEN area = 'urban' THEN 1 ELSE 2 END, bank_name, bank_account, bank_holder
+				FROM households WHERE `+where, args,
 				func(rows *sql.Rows) error {
 					var id int64
+					var area int
 					var h payroll.Recipient
-					if err := rows.Scan(&id, &h.County, &h.Village, &h.Area, &h.Bank.Bank, &h.Bank.Account, &h.Bank.Holder); err != nil {
+					if err := rows.Scan(&id, &h.Village, &area, &h.Bank.Bank, &h.Bank.Account, &h.Bank.Holder); err != nil {
 						return err
 					}
 					if r := byID[id]; r != nil {
-						r.County, r.Village, r.Area, r.Bank = h.County, h.Village, h.Area, h.Bank
+						r.County, r.Village, r.Area, r.Bank = registry.CountyOf(h.Village), h.Village, areas[area], h.Bank
 					}
 					return nil
 				})
 		},
 		func() error {
-			return s.scan(ctx, `SELECT household_id, id, name, relationship, self_care, excluded, COALESCE(death_date, '')
+			return s.scan(ctx, `SELECT household_id, id, CASE WHEN relationship = 'head' THEN name END, self_care,
+				CASE WHEN excluded = '' THEN 0 ELSE 1 END, death_date
 				FROM persons WHERE `+where+` AND household_id IS NOT NULL`, args,
 				func(rows *sql.Rows) error {
 					var hh int64
 					var m payroll.Member
-					var rel, excluded string
-					var selfCare int
-					if err := rows.Scan(&hh, &m.PersonID, &m.Name, &rel, &selfCare, &excluded, &m.DeathDate); err != nil {
+					var name, death sql.NullString
+					var selfCare, excluded int
+					if err := rows.Scan(&hh, &m.PersonID, &name, &selfCare, &excluded, &death); err != nil {
 						return err
 					}
 					if r := byID[hh]; r != nil {
-						m.Head, m.Excluded, m.SelfCare = rel == "head", excluded != "", registry.SelfCare(selfCare)
+						m.Name, m.Head, m.Excluded, m.SelfCare, m.DeathDate = name.String, name.Valid, excluded == 1, registry.SelfCare(selfCare), death.String
 						r.Members = append(r.Members, m)
 					}
 					return nil
 				})
 		},
 		func() error {
-			return s.scan(ctx, `SELECT household_id, COALESCE(person_id, 0), kind, amount, per FROM income_items WHERE `+where, args,
+			q := `SELECT household_id, COALESCE(person_id, 0), kind, amount, CASE WHEN per = 'year' THEN 1 ELSE 0 END
+				FROM income_items WHERE ` + where + ` AND household_id IN (SELECT household_id FROM enrolments
+				WHERE ` + where + inForce + ` AND programme = 'dibao' AND tier = '')`
+			return s.scan(ctx, q, append(append(slices.Clone(args), args...), next, next),
 				func(rows *sql.Rows) error {
 					var hh int64
 					var it registry.Income
-					var per string
-					if err := rows.Scan(&hh, &it.PersonID, &it.Kind, (*int64)(&it.Amount), &per); err != nil {
+					var yearly int
+					if err := rows.Scan(&hh, &it.PersonID, &it.Kind, (*int64)(&it.Amount), &yearly); err != nil {
 						return err
 					}
 					if r := byID[hh]; r != nil {
-						it.Per = registry.Period(per)
+						it.Per = registry.PerMonth
+						if yearly == 1 {
+							it.Per = registry.PerYear
+						}
 						r.Incomes = append(r.Incomes, it)
 					}
 					return nil
@@ -234,32 +272,15 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 	}
 	out := map[string][]*payroll.Recipient{}
 	for _, r := range byID {
-		if r.County == "" {
-			continue // enrolment of a household that no longer exists
+		if r.County == "" || !counties[r.County] {
+			continue // not a county asked for, or a household that no longer exists
 		}
 		out[r.County] = append(out[r.County], r)
 	}
 	for _, rs := range out {
-		sortRecipients(rs)
+		slices.SortFunc(rs, func(a, b *payroll.Recipient) int { return cmp.Compare(a.HouseholdID, b.HouseholdID) })
 	}
 	return out, nil
-}
-
-func sortRecipients(rs []*payroll.Recipient) {
-	// Household IDs are unique: a plain sort gives one order.
-	if len(rs) < 2 {
-		return
-	}
-	quick := func(a, b *payroll.Recipient) int {
-		switch {
-		case a.HouseholdID < b.HouseholdID:
-			return -1
-		case a.HouseholdID > b.HouseholdID:
-			return 1
-		}
-		return 0
-	}
-	slices.SortFunc(rs, quick)
 }
 
 // scan runs a read and calls fn for each row.
@@ -277,15 +298,18 @@ func (s *PayrollStore) scan(ctx context.Context, q string, args []any, fn func(*
 	return translate(rows.Err())
 }
 
-// Unpaid returns a county's failed or held lines of earlier months not
-// yet re-issued, with the household's account now.
+// Unpaid returns a county's failed lines, and its lines without an
+// account in exported months, of months before month, that no earlier
+// month has re-issued, with the household's account now.
 func (s *PayrollStore) Unpaid(ctx context.Context, month, county string) ([]payroll.Unpaid, error) {
 	lo := payroll.MonthKey(month)
 	rows, err := s.db.query(ctx, `SELECT l.county, l.line_key, l.month, l.village, l.programme, l.kind, l.household_id, l.person_id,
-		l.persons, l.tier, l.amount, l.name, l.bank, l.account, l.ref, l.reason, l.status, l.fail_code,
+		l.persons, l.tier, l.amount, l.name, l.bank, l.account, l.ref, l.reason, l.status, l.fail_code, c.status,
 		COALESCE(h.bank_name, ''), COALESCE(h.bank_account, ''), COALESCE(h.bank_holder, '')
-		FROM payroll_lines l LEFT JOIN households h ON h.id = l.household_id
-		WHERE l.county = ? AND l.status IN ('failed', 'held') AND l.line_key < ?
+		FROM payroll_lines l JOIN payroll_counties c ON c.month = l.month AND c.county = l.county
+		LEFT JOIN households h ON h.id = l.household_id
+		WHERE l.county = ? AND (l.status = 'failed' OR l.account = '') AND l.line_key < ?
+		AND (l.status = 'failed' OR c.status IN ('exported', 'reconciled'))
 		AND NOT EXISTS (SELECT 1 FROM payroll_lines r WHERE r.county = l.county AND r.ref = l.line_key AND r.kind = 'reissue' AND r.line_key < ?)
 		ORDER BY l.line_key`, county, lo, lo)
 	if err != nil {
@@ -295,17 +319,62 @@ func (s *PayrollStore) Unpaid(ctx context.Context, month, county string) ([]payr
 	var out []payroll.Unpaid
 	for rows.Next() {
 		var u payroll.Unpaid
-		if err := scanLine(rows, &u.Line, &u.Now.Bank, &u.Now.Account, &u.Now.Holder); err != nil {
+		var cs string
+		if err := scanLine(rows, &u.Line, &cs, &u.Now.Bank, &u.Now.Account, &u.Now.Holder); err != nil {
 			return nil, translate(err)
 		}
+		u.Status = lineStatus(u.Status, u.Account, payroll.Status(cs))
 		out = append(out, u)
 	}
 	return out, translate(rows.Err())
 }
 
-const recount = `UPDATE payroll_counties SET
-	lines = (SELECT COUNT(*) FROM payroll_lines WHERE county = ? AND line_key >= ? AND line_key < ?),
-	total = (SELECT COALESCE(SUM(amount), 0) FROM payroll_lines WHERE county = ? AND line_key >= ? AND line_key < ?)`
+// lineStatus is a line's state as the domain sees it: failed when the
+// bank returned it; once its county month is exported, exported, or held
+// without an account; pending before.
+func lineStatus(own, account string, county payroll.Status) string {
+	switch {
+	case own == payroll.Failed:
+		return payroll.Failed
+	case county.Before(payroll.Exported):
+		return payroll.Pending
+	case account == "":
+		return payroll.Held
+	}
+	return payroll.Sent
+}
+
+// countyTotals returns the count, sum and breakdown (JSON) of lines and
+// adjustments together.
+func countyTotals(county string, lines, adj []payroll.Line) (int, money.Money, string) {
+	all := lines
+	if len(adj) > 0 {
+		all = append(slices.Clone(lines), adj...)
+	}
+	var total money.Money
+	for i := range all {
+		total += all[i].Amount
+	}
+	b, _ := json.Marshal(payroll.Breakdown(county, all))
+	return len(all), total, string(b)
+}
+
+// adjustments returns the adjustment lines of a county month: keys
+// "YYYYMMA…", one range of the primary key.
+func (s *PayrollStore) adjustments(ctx context.Context, month, county string) ([]payroll.Line, error) {
+	k := payroll.MonthKey(month)
+	var out []payroll.Line
+	err := s.scan(ctx, `SELECT `+lineColumns+` FROM payroll_lines WHERE county = ? AND line_key >= ? AND line_key < ?`,
+		[]any{county, k + "A", k + "B"}, func(rows *sql.Rows) error {
+			var l payroll.Line
+			if err := scanLine(rows, &l); err != nil {
+				return err
+			}
+			out = append(out, l)
+			return nil
+		})
+	return out, err
+}
 
 // WriteCounty replaces a county month's computed lines and marks it
 // computed, in one transaction. On PostgreSQL outside a transaction the
@@ -320,10 +389,19 @@ func (s *PayrollStore) WriteCounty(ctx context.Context, month, county string, li
 			county, lo, hi); err != nil {
 			return err
 		}
-		b := s.db.newBulk("payroll_lines", lineCols...)
-		defer b.close()
+		reg := s.db.newBulk("payroll_lines", regularCols...)
+		other := s.db.newBulk("payroll_lines", lineCols...)
+		set := bulkSet{reg, other}
+		defer set.close()
 		for i := range lines {
-			b.add(lineRow(&lines[i])...)
+			l := &lines[i]
+			b := other
+			if l.Kind == payroll.Regular && l.Status == payroll.Pending && l.Ref == "" && l.Reason == "" {
+				b = reg
+				reg.add(regularRow(l)...)
+			} else {
+				other.add(lineRow(l)...)
+			}
 			if b.ready() {
 				if err := b.flush(ctx); err != nil {
 					return err
@@ -333,21 +411,25 @@ func (s *PayrollStore) WriteCounty(ctx context.Context, month, county string, li
 				}
 			}
 		}
-		if err := b.flush(ctx); err != nil {
+		if err := set.flush(ctx); err != nil {
 			return err
 		}
 		if err := progress(len(lines)); err != nil {
 			return err
 		}
-		return s.markComputed(ctx, s.db.exec, month, county, warnings)
+		adj, err := s.adjustments(ctx, month, county)
+		if err != nil {
+			return err
+		}
+		return s.markComputed(ctx, s.db.exec, month, county, warnings, lines, adj)
 	})
 }
 
 func (s *PayrollStore) markComputed(ctx context.Context, exec func(context.Context, string, ...any) (sql.Result, error),
-	month, county, warnings string) error {
-	lo, hi := payroll.KeyRange(month)
-	res, err := exec(ctx, recount+`, computed = 1, warnings = ? WHERE month = ? AND county = ? AND status = 'draft'`,
-		county, lo, hi, county, lo, hi, warnings, month, county)
+	month, county, warnings string, lines, adj []payroll.Line) error {
+	n, total, breakdown := countyTotals(county, lines, adj)
+	res, err := exec(ctx, `UPDATE payroll_counties SET lines = ?, total = ?, breakdown = ?, computed = 1, warnings = ?
+		WHERE month = ? AND county = ? AND status = 'draft'`, n, total.Fen(), breakdown, warnings, month, county)
 	if err != nil {
 		return err
 	}
@@ -426,7 +508,25 @@ func (s *PayrollStore) copyCounty(ctx context.Context, month, county string, lin
 			tag, err := tx.Exec(ctx, s.db.rebind(q), args...)
 			return rowsAffected(tag.RowsAffected()), err
 		}
-		if err := s.markComputed(ctx, exec, month, county, warnings); err != nil {
+		k := payroll.MonthKey(month)
+		rs, err := tx.Query(ctx, `SELECT `+lineColumns+` FROM payroll_lines WHERE county = $1 AND line_key >= $2 AND line_key < $3`, county, k+"A", k+"B")
+		if err != nil {
+			return err
+		}
+		var adj []payroll.Line
+		for rs.Next() {
+			var l payroll.Line
+			if err := scanLine(rs, &l); err != nil {
+				rs.Close()
+				return err
+			}
+			adj = append(adj, l)
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return err
+		}
+		if err := s.markComputed(ctx, exec, month, county, warnings, lines, adj); err != nil {
 			return err
 		}
 		return tx.Commit(ctx)
@@ -467,8 +567,22 @@ func (s *PayrollStore) SetStatus(ctx context.Context, month, county string, from
 	return nil
 }
 
+// countyStatus returns the state of a county month ("" when none).
+func (s *PayrollStore) countyStatus(ctx context.Context, month, county string) (payroll.Status, error) {
+	var st string
+	err := s.db.queryRow(ctx, `SELECT status FROM payroll_counties WHERE month = ? AND county = ?`, month, county).Scan(&st)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return payroll.Status(st), translate(err)
+}
+
 // Lines calls fn with a county month's lines by key.
 func (s *PayrollStore) Lines(ctx context.Context, month, county string, fn func(*payroll.Line) error) error {
+	cs, err := s.countyStatus(ctx, month, county)
+	if err != nil {
+		return err
+	}
 	lo, hi := payroll.KeyRange(month)
 	return s.scan(ctx, `SELECT `+lineColumns+` FROM payroll_lines WHERE county = ? AND line_key >= ? AND line_key < ? ORDER BY line_key`,
 		[]any{county, lo, hi}, func(rows *sql.Rows) error {
@@ -476,15 +590,48 @@ func (s *PayrollStore) Lines(ctx context.Context, month, county string, fn func(
 			if err := scanLine(rows, &l); err != nil {
 				return err
 			}
+			l.Status = lineStatus(l.Status, l.Account, cs)
 			return fn(&l)
 		})
+}
+
+// PaymentLines returns what the bank files of an exported county month
+// hold: the lines with an account, by key, only the columns the files
+// need.
+func (s *PayrollStore) PaymentLines(ctx context.Context, month, county string) ([]payroll.Line, error) {
+	cs, err := s.countyStatus(ctx, month, county)
+	if err != nil {
+		return nil, err
+	}
+	if cs.Before(payroll.Exported) {
+		return nil, nil
+	}
+	lo, hi := payroll.KeyRange(month)
+	var out []payroll.Line
+	err = s.scan(ctx, `SELECT line_key, name, bank, account, amount, status FROM payroll_lines
+		WHERE county = ? AND line_key >= ? AND line_key < ? AND account <> '' ORDER BY line_key`,
+		[]any{county, lo, hi}, func(rows *sql.Rows) error {
+			l := payroll.Line{County: county}
+			if err := rows.Scan(&l.Key, &l.Name, &l.Bank, &l.Account, (*int64)(&l.Amount), &l.Status); err != nil {
+				return err
+			}
+			l.Status = lineStatus(l.Status, l.Account, cs)
+			out = append(out, l)
+			return nil
+		})
+	return out, err
 }
 
 // Line returns one line.
 func (s *PayrollStore) Line(ctx context.Context, county, key string) (payroll.Line, error) {
 	var l payroll.Line
 	err := scanLine(s.db.queryRow(ctx, `SELECT `+lineColumns+` FROM payroll_lines WHERE county = ? AND line_key = ?`, county, key), &l)
-	return l, scanOne(err, "发放记录")
+	if err != nil {
+		return l, scanOne(err, "发放记录")
+	}
+	cs, err := s.countyStatus(ctx, l.Month, county)
+	l.Status = lineStatus(l.Status, l.Account, cs)
+	return l, err
 }
 
 // AddLine inserts a line and recounts its county month.
@@ -494,24 +641,20 @@ func (s *PayrollStore) AddLine(ctx context.Context, l payroll.Line) error {
 			lineRow(&l)...); err != nil {
 			return err
 		}
-		lo, hi := payroll.KeyRange(l.Month)
-		_, err := s.db.exec(ctx, recount+` WHERE month = ? AND county = ?`, l.County, lo, hi, l.County, lo, hi, l.Month, l.County)
+		var all []payroll.Line
+		if err := s.Lines(ctx, l.Month, l.County, func(x *payroll.Line) error { all = append(all, *x); return nil }); err != nil {
+			return err
+		}
+		n, total, breakdown := countyTotals(l.County, all, nil)
+		_, err := s.db.exec(ctx, `UPDATE payroll_counties SET lines = ?, total = ?, breakdown = ? WHERE month = ? AND county = ?`,
+			n, total.Fen(), breakdown, l.Month, l.County)
 		return err
 	})
 }
 
-// MarkExported marks a county month's pending lines exported, or held
-// without an account.
-func (s *PayrollStore) MarkExported(ctx context.Context, month, county string) error {
-	lo, hi := payroll.KeyRange(month)
-	_, err := s.db.exec(ctx, `UPDATE payroll_lines SET status = CASE WHEN account = '' THEN 'held' ELSE 'exported' END
-		WHERE county = ? AND line_key >= ? AND line_key < ? AND status = 'pending'`, county, lo, hi)
-	return err
-}
-
 // MarkFailed marks an exported line failed.
 func (s *PayrollStore) MarkFailed(ctx context.Context, county, key, code string) error {
-	res, err := s.db.exec(ctx, `UPDATE payroll_lines SET status = 'failed', fail_code = ? WHERE county = ? AND line_key = ? AND status = 'exported'`,
+	res, err := s.db.exec(ctx, `UPDATE payroll_lines SET status = 'failed', fail_code = ? WHERE county = ? AND line_key = ? AND status = 'pending' AND account <> ''`,
 		code, county, key)
 	if err != nil {
 		return err
@@ -523,7 +666,7 @@ func (s *PayrollStore) MarkFailed(ctx context.Context, county, key, code string)
 }
 
 // Totals sums a month's lines within prefix, county by county (each one
-// range of the primary key).
+// range of the primary key), by programme, kind, tier and line state.
 func (s *PayrollStore) Totals(ctx context.Context, month, prefix string) ([]payroll.Total, error) {
 	counties, err := s.Counties(ctx, month, prefix)
 	if err != nil {
@@ -532,21 +675,43 @@ func (s *PayrollStore) Totals(ctx context.Context, month, prefix string) ([]payr
 	lo, hi := payroll.KeyRange(month)
 	var out []payroll.Total
 	for _, c := range counties {
-		err := s.scan(ctx, `SELECT programme, kind, tier, status, COUNT(*), SUM(persons), SUM(amount),
-			SUM(CASE WHEN account = '' THEN 1 ELSE 0 END)
+		var ts []payroll.Total
+		idx := map[payroll.Total]int{}
+		err := s.scan(ctx, `SELECT programme, kind, tier, status, CASE WHEN account = '' THEN 1 ELSE 0 END, COUNT(*), SUM(persons), SUM(amount)
 			FROM payroll_lines WHERE county = ? AND line_key >= ? AND line_key < ?
-			GROUP BY programme, kind, tier, status ORDER BY programme, kind, tier, status`, []any{c.County, lo, hi},
+			GROUP BY programme, kind, tier, status, CASE WHEN account = '' THEN 1 ELSE 0 END`, []any{c.County, lo, hi},
 			func(rows *sql.Rows) error {
-				t := payroll.Total{County: c.County}
-				if err := rows.Scan(&t.Programme, &t.Kind, &t.Tier, &t.Status, &t.Lines, &t.Persons, (*int64)(&t.Amount), &t.NoAccount); err != nil {
+				var t payroll.Total
+				var noAccount, n, persons int
+				var amount int64
+				if err := rows.Scan(&t.Programme, &t.Kind, &t.Tier, &t.Status, &noAccount, &n, &persons, &amount); err != nil {
 					return err
 				}
-				out = append(out, t)
+				acct := ""
+				if noAccount == 0 {
+					acct = "x"
+				}
+				t.County, t.Status = c.County, lineStatus(t.Status, acct, c.Status)
+				j, ok := idx[t]
+				if !ok {
+					j = len(ts)
+					idx[t] = j
+					ts = append(ts, t)
+				}
+				ts[j].Lines += n
+				ts[j].Persons += persons
+				ts[j].Amount += money.Money(amount)
+				ts[j].NoAccount += noAccount * n
 				return nil
 			})
 		if err != nil {
 			return nil, err
 		}
+		slices.SortFunc(ts, func(a, b payroll.Total) int {
+			return cmp.Or(strings.Compare(a.Programme, b.Programme), strings.Compare(a.Kind, b.Kind),
+				strings.Compare(a.Tier, b.Tier), strings.Compare(a.Status, b.Status))
+		})
+		out = append(out, ts...)
 	}
 	return out, nil
 }

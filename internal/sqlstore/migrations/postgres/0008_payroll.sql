@@ -16,6 +16,9 @@ CREATE TABLE payroll_counties (
     lines      INTEGER NOT NULL DEFAULT 0,
     total      BIGINT NOT NULL DEFAULT 0,
     warnings   TEXT NOT NULL DEFAULT '',
+    -- breakdown is the month's totals by programme, kind and tier (JSON),
+    -- written with the lines, so that checks need not sum them again.
+    breakdown  TEXT NOT NULL DEFAULT '',
     updated_by TEXT NOT NULL DEFAULT '',
     updated_at TIMESTAMPTZ,
     PRIMARY KEY (month, county)
@@ -28,7 +31,7 @@ CREATE TABLE payroll_lines (
     month        TEXT NOT NULL,
     village      TEXT NOT NULL,
     programme    TEXT NOT NULL CHECK (programme IN ('dibao', 'tekun')),
-    kind         TEXT NOT NULL CHECK (kind IN ('regular', 'reissue', 'adjustment')),
+    kind         TEXT NOT NULL DEFAULT 'regular' CHECK (kind IN ('regular', 'reissue', 'adjustment')),
     household_id BIGINT NOT NULL,
     person_id    BIGINT NOT NULL DEFAULT 0,
     persons      INTEGER NOT NULL,
@@ -39,11 +42,14 @@ CREATE TABLE payroll_lines (
     account      TEXT NOT NULL DEFAULT '',
     ref          TEXT NOT NULL DEFAULT '',
     reason       TEXT NOT NULL DEFAULT '',
-    status       TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'exported', 'held', 'failed')),
+    -- A line's own state is pending or failed (returned by the bank); once
+    -- its county's month is exported it counts as exported, or as held
+    -- when it has no account, without rewriting every row.
+    status       TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'failed')),
     fail_code    TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (county, line_key)
 );
--- Lines that failed or were held, for the next month's re-issue; and the
--- re-issues by the line they re-issue. Both are small: partial indexes.
-CREATE INDEX payroll_lines_unpaid ON payroll_lines (county, status) WHERE status IN ('failed', 'held');
+-- Lines that failed or had no account, for a later month's re-issue; and
+-- the re-issues by the line they re-issue. Both are small: partial indexes.
+CREATE INDEX payroll_lines_unpaid ON payroll_lines (county) WHERE status = 'failed' OR account = '';
 CREATE INDEX payroll_lines_ref ON payroll_lines (county, ref) WHERE ref <> '';
