@@ -38,6 +38,16 @@ type Member struct {
 // member from then on).
 func (m Member) aliveIn(first string) bool { return m.DeathDate == "" || m.DeathDate >= first }
 
+// counts reports whether person id is a member who counts in the month.
+func (r *Recipient) counts(id int64, first string) bool {
+	for _, m := range r.Members {
+		if m.PersonID == id {
+			return !m.Excluded && m.aliveIn(first)
+		}
+	}
+	return false
+}
+
 // Warning is a recipient the computation could not pay, and why.
 type Warning struct {
 	HouseholdID int64
@@ -129,28 +139,31 @@ func compute(r *Recipient, month string, v *policy.Version, mm *memo) ([]Line, [
 				warns = append(warns, Warning{r.HouseholdID, e.PersonID, Dibao, "低保按户发放，不应登记到个人"})
 				continue
 			}
-			counted := map[int64]bool{}
+			persons := 0
 			for _, m := range r.Members {
 				if !m.Excluded && m.aliveIn(first) {
-					counted[m.PersonID] = true
+					persons++
 				}
 			}
-			if len(counted) == 0 {
+			if persons == 0 {
 				continue // every member has died: the household stops
 			}
-			incomes := []policy.Income{}
-			for _, it := range r.Incomes {
-				if it.PersonID != 0 && !counted[it.PersonID] {
-					continue
+			var incomes []policy.Income
+			if e.Tier == "" {
+				incomes = []policy.Income{}
+				for _, it := range r.Incomes {
+					if it.PersonID != 0 && !r.counts(it.PersonID, first) {
+						continue
+					}
+					incomes = append(incomes, policy.Income{Kind: it.Kind, Amount: it.Amount, Per: policy.Period(it.Per)})
 				}
-				incomes = append(incomes, policy.Income{Kind: it.Kind, Amount: it.Amount, Per: policy.Period(it.Per)})
 			}
 			var amount money.Money
-			key := tierKey{v, r.Area, e.Tier, len(counted)}
+			key := tierKey{v, r.Area, e.Tier, persons}
 			if amt, ok := mm.tier[key]; ok && e.Tier != "" {
 				amount = amt
 			} else {
-				res, err := policy.Dibao(policy.DibaoInput{Area: r.Area, Persons: len(counted), Incomes: incomes, Tier: e.Tier}, v)
+				res, err := policy.Dibao(policy.DibaoInput{Area: r.Area, Persons: persons, Incomes: incomes, Tier: e.Tier}, v)
 				if err != nil {
 					warns = append(warns, Warning{r.HouseholdID, 0, Dibao, "无法计算：" + err.Error()})
 					continue
@@ -169,7 +182,7 @@ func compute(r *Recipient, month string, v *policy.Version, mm *memo) ([]Line, [
 				name = head
 			}
 			lines = append(lines, Line{County: r.County, Key: regularKey(month, Dibao, r.HouseholdID, 0), Month: month,
-				Village: r.Village, Programme: Dibao, Kind: Regular, HouseholdID: r.HouseholdID, Persons: len(counted),
+				Village: r.Village, Programme: Dibao, Kind: Regular, HouseholdID: r.HouseholdID, Persons: persons,
 				Tier: e.Tier, Amount: amount, Name: name, Bank: r.Bank.Bank, Account: r.Bank.Account, Status: Pending})
 		case Tekun:
 			var p *Member

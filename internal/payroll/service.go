@@ -218,40 +218,106 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 		}
 	}()
 	defer wg.Wait()
-	rows := 0
-	for i, county := range order {
-		r := <-results[i]
-		recips[county] = nil
-		if r.err != nil {
-			return res, r.err
+	// Writers take the counties in order; each writes one county at a
+	// time in its own transaction.
+	var (
+		mu      sync.Mutex
+		rows    int // written so far, over every county, for Faults.Rows
+		firstEr error
+		panicV  any // a panic in a writer, raised again in the caller
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstEr == nil {
+			firstEr = err
 		}
-		unpaid, err := s.Store.Unpaid(ctx, month, county)
-		if err != nil {
-			return res, err
-		}
-		lines := append(r.lines, reissues(month, unpaid)...)
-		slices.SortFunc(lines, func(a, b Line) int { return strings.Compare(a.Key, b.Key) })
-		base := rows
-		tw := time.Now()
-		err = s.Store.WriteCounty(ctx, month, county, lines, warningText(r.warns), func(n int) error {
-			if s.Faults.Rows != nil {
-				return s.Faults.Rows(base + n)
-			}
-			return nil
-		})
-		if err != nil {
-			return res, fmt.Errorf("payroll %s county %s: %w", month, county, err)
-		}
-		res.WriteTime += time.Since(tw)
-		rows += len(lines)
-		res.Computed++
-		res.Lines += len(lines)
-		res.Warnings += len(r.warns)
-		if s.Faults.Chunk != nil {
-			if err := s.Faults.Chunk(res.Computed); err != nil {
-				return res, err
+		mu.Unlock()
+		cancel()
+	}
+	todoIdx := make(chan int)
+	go func() {
+		defer close(todoIdx)
+		for i := range order {
+			select {
+			case todoIdx <- i:
+			case <-ctx.Done():
+				return
 			}
 		}
+	}()
+	var ww sync.WaitGroup
+	for range max(1, s.Store.Writers()) {
+		ww.Add(1)
+		go func() {
+			defer ww.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					mu.Lock()
+					if panicV == nil {
+						panicV = p
+					}
+					mu.Unlock()
+					cancel()
+				}
+			}()
+			for i := range todoIdx {
+				county := order[i]
+				var r result
+				select {
+				case r = <-results[i]:
+				case <-ctx.Done():
+					return
+				}
+				if r.err != nil {
+					fail(r.err)
+					return
+				}
+				unpaid, err := s.Store.Unpaid(ctx, month, county)
+				if err != nil {
+					fail(err)
+					return
+				}
+				lines := append(r.lines, reissues(month, unpaid)...)
+				slices.SortFunc(lines, func(a, b Line) int { return strings.Compare(a.Key, b.Key) })
+				tw := time.Now()
+				last := 0
+				err = s.Store.WriteCounty(ctx, month, county, lines, warningText(r.warns), func(n int) error {
+					mu.Lock()
+					rows += n - last
+					last = n
+					total := rows
+					mu.Unlock()
+					if s.Faults.Rows != nil {
+						return s.Faults.Rows(total)
+					}
+					return nil
+				})
+				if err != nil {
+					fail(fmt.Errorf("payroll %s county %s: %w", month, county, err))
+					return
+				}
+				mu.Lock()
+				res.WriteTime += time.Since(tw)
+				res.Computed++
+				res.Lines += len(lines)
+				res.Warnings += len(r.warns)
+				chunks := res.Computed
+				mu.Unlock()
+				if s.Faults.Chunk != nil {
+					if err := s.Faults.Chunk(chunks); err != nil {
+						fail(err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	ww.Wait()
+	if panicV != nil {
+		panic(panicV)
+	}
+	if firstEr != nil {
+		return res, firstEr
 	}
 	return res, nil
 }
@@ -304,14 +370,18 @@ func warningText(ws []Warning) string {
 type calcCache struct {
 	ds       *policy.Dataset
 	month    string
-	versions map[string]*policy.Version
+	versions map[string]*policy.Version // by village
+	distinct map[string]*policy.Version // by region and effective date
 	memo     *memo
 }
 
 func newCalcCache(ds *policy.Dataset, month string) *calcCache {
-	return &calcCache{ds: ds, month: month, versions: map[string]*policy.Version{}, memo: newMemo()}
+	return &calcCache{ds: ds, month: month, versions: map[string]*policy.Version{},
+		distinct: map[string]*policy.Version{}, memo: newMemo()}
 }
 
+// version returns the version in force for a village on the first of the
+// month, one pointer per distinct version (the memo's key).
 func (c *calcCache) version(village string) (*policy.Version, error) {
 	if v, ok := c.versions[village]; ok {
 		return v, nil
@@ -320,8 +390,14 @@ func (c *calcCache) version(village string) (*policy.Version, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.versions[village] = &v
-	return &v, nil
+	key := v.Region + "@" + v.Effective
+	p, ok := c.distinct[key]
+	if !ok {
+		p = &v
+		c.distinct[key] = p
+	}
+	c.versions[village] = p
+	return p, nil
 }
 
 func (c *calcCache) county(rs []*Recipient) ([]Line, []Warning, error) {

@@ -40,6 +40,9 @@ type Store interface {
 	// progress is called with the rows written so far as they are
 	// written; an error from it (or a panic) aborts the whole write.
 	WriteCounty(ctx context.Context, month, county string, lines []Line, warnings string, progress func(rows int) error) error
+	// Writers is how many counties WriteCounty can write at once (1 for
+	// an engine with a single writer).
+	Writers() int
 	// SetStatus moves a county's month from one of from to to, with
 	// warnings when not nil. Returns Conflict when it is in no state of from.
 	SetStatus(ctx context.Context, month, county string, from []Status, to Status, warnings *string, by string, at time.Time) error

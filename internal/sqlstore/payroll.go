@@ -149,12 +149,14 @@ func (s *PayrollStore) Months(ctx context.Context, prefix string) ([]payroll.Mon
 }
 
 // Recipients reads the households with an enrolment in force in month in
-// four scans (enrolments, then households, persons and income in
-// parallel) joined in memory. Each scan returns only what the payroll
-// needs, mostly as integers computed by the database (a row's columns are
-// the costly part of reading through database/sql); income is read only
-// for the households paid by the gap method. Over the whole province the
-// scans read whole tables, which is faster than an index range.
+// four scans run at once (enrolments, households, persons, income), each
+// in table order, then joins them in memory by household, merge-join
+// style, with no per-household query and no hash lookups. Each scan
+// returns few columns, packed by the database into integers or one text
+// (a column is the costly part of a row read through database/sql on
+// SQLite); income is read only for the households paid by the gap method.
+// Over the whole province the scans read whole tables, which is faster
+// than an index range.
 func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, counties map[string]bool) (map[string][]*payroll.Recipient, error) {
 	first, err := time.Parse("2006-01", month)
 	if err != nil {
@@ -167,93 +169,91 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 		where, args = "county >= ? AND county < ?", []any{lo, hi}
 	}
 	const inForce = ` AND programme IN ('dibao', 'tekun') AND since < ? AND (until IS NULL OR until = '' OR until >= ?)`
-	byID := make(map[int64]*payroll.Recipient, 1<<16)
-	var slab []payroll.Recipient
-	err = s.scan(ctx, `SELECT household_id, COALESCE(person_id, 0), CASE WHEN programme = 'dibao' THEN 1 ELSE 2 END, tier, setting
-		FROM enrolments WHERE `+where+inForce, append(slices.Clone(args), next, next),
-		func(rows *sql.Rows) error {
-			var hh int64
-			var prog int
-			var e registry.Enrolment
-			if err := rows.Scan(&hh, &e.PersonID, &prog, &e.Tier, &e.Setting); err != nil {
-				return err
-			}
-			e.Programme = payroll.Dibao
-			if prog == 2 {
-				e.Programme = payroll.Tekun
-			}
-			e.Since = month + "-01" // in force: the query says so
-			r := byID[hh]
-			if r == nil {
-				if len(slab) == cap(slab) {
-					slab = make([]payroll.Recipient, 0, 4096)
-				}
-				slab = append(slab, payroll.Recipient{HouseholdID: hh})
-				r = &slab[len(slab)-1]
-				byID[hh] = r
-			}
-			r.Enrolments = append(r.Enrolments, e)
-			return nil
-		})
-	if err != nil {
-		return nil, err
+	sep := "char(31)"
+	if s.db.dialect == Postgres {
+		sep = "chr(31)"
 	}
-	areas := []string{"", string(registry.Urban), string(registry.Rural)}
+	type enrolRow struct {
+		hh, person int64
+		code       int64 // programme*100 + tier*10 + setting
+	}
+	type hhRow struct {
+		id     int64
+		packed string // village, area (u|r), then bank, account and holder separated by \x1f
+	}
+	type personRow struct {
+		hh, id int64
+		flags  int64 // self-care bits, 64 excluded, 128 dead before the month, 256 head
+		name   string
+	}
+	type incomeRow struct {
+		hh, person, amount int64
+		kind               string
+		yearly             bool
+	}
+	var (
+		enrols  []enrolRow
+		hhs     []hhRow
+		persons []personRow
+		incomes []incomeRow
+	)
 	scans := []func() error{
 		func() error {
-			return s.scan(ctx, `SELECT id, village, CASE WHEN area = 'urban' THEN 1 ELSE 2 END, bank_name, bank_account, bank_holder
-				FROM households WHERE `+where, args,
-				func(rows *sql.Rows) error {
-					var id int64
-					var area int
-					var h payroll.Recipient
-					if err := rows.Scan(&id, &h.Village, &area, &h.Bank.Bank, &h.Bank.Account, &h.Bank.Holder); err != nil {
-						return err
-					}
-					if r := byID[id]; r != nil {
-						r.County, r.Village, r.Area, r.Bank = registry.CountyOf(h.Village), h.Village, areas[area], h.Bank
-					}
-					return nil
+			return s.bulkScan(ctx, `SELECT household_id, COALESCE(person_id, 0),
+				(CASE WHEN programme = 'dibao' THEN 100 ELSE 200 END) + (CASE tier WHEN 'A' THEN 10 WHEN 'B' THEN 20 WHEN 'C' THEN 30 ELSE 0 END)
+				+ (CASE setting WHEN 'institution' THEN 1 WHEN 'home' THEN 2 ELSE 0 END)
+				FROM enrolments WHERE `+where+inForce, append(slices.Clone(args), next, next),
+				func(rows rowScanner) error {
+					var e enrolRow
+					err := rows.Scan(&e.hh, &e.person, &e.code)
+					enrols = append(enrols, e)
+					return err
 				})
 		},
 		func() error {
-			return s.scan(ctx, `SELECT household_id, id, CASE WHEN relationship = 'head' THEN name END, self_care,
-				CASE WHEN excluded = '' THEN 0 ELSE 1 END, death_date
-				FROM persons WHERE `+where+` AND household_id IS NOT NULL`, args,
-				func(rows *sql.Rows) error {
-					var hh int64
-					var m payroll.Member
-					var name, death sql.NullString
-					var selfCare, excluded int
-					if err := rows.Scan(&hh, &m.PersonID, &name, &selfCare, &excluded, &death); err != nil {
-						return err
-					}
-					if r := byID[hh]; r != nil {
-						m.Name, m.Head, m.Excluded, m.SelfCare, m.DeathDate = name.String, name.Valid, excluded == 1, registry.SelfCare(selfCare), death.String
-						r.Members = append(r.Members, m)
-					}
-					return nil
+			return s.bulkScan(ctx, `SELECT id, village || CASE WHEN area = 'urban' THEN 'u' ELSE 'r' END || bank_name || `+sep+` || bank_account || `+sep+` || bank_holder
+				FROM households WHERE `+where, args,
+				func(rows rowScanner) error {
+					var h hhRow
+					err := rows.Scan(&h.id, &h.packed)
+					hhs = append(hhs, h)
+					return err
+				})
+		},
+		func() error {
+			return s.bulkScan(ctx, `SELECT household_id, id, self_care + (CASE WHEN excluded = '' THEN 0 ELSE 64 END)
+				+ (CASE WHEN death_date IS NOT NULL AND death_date <> '' AND death_date < ? THEN 128 ELSE 0 END)
+				+ (CASE WHEN relationship = 'head' THEN 256 ELSE 0 END), CASE WHEN relationship = 'head' THEN name END
+				FROM persons WHERE `+where+` AND household_id IS NOT NULL`, append([]any{month + "-01"}, args...),
+				func(rows rowScanner) error {
+					var p personRow
+					var name sql.NullString
+					err := rows.Scan(&p.hh, &p.id, &p.flags, &name)
+					p.name = name.String
+					persons = append(persons, p)
+					return err
 				})
 		},
 		func() error {
 			q := `SELECT household_id, COALESCE(person_id, 0), kind, amount, CASE WHEN per = 'year' THEN 1 ELSE 0 END
 				FROM income_items WHERE ` + where + ` AND household_id IN (SELECT household_id FROM enrolments
 				WHERE ` + where + inForce + ` AND programme = 'dibao' AND tier = '')`
-			return s.scan(ctx, q, append(append(slices.Clone(args), args...), next, next),
-				func(rows *sql.Rows) error {
-					var hh int64
-					var it registry.Income
+			kinds := map[string]string{}
+			return s.bulkScan(ctx, q, append(append(slices.Clone(args), args...), next, next),
+				func(rows rowScanner) error {
+					var it incomeRow
 					var yearly int
-					if err := rows.Scan(&hh, &it.PersonID, &it.Kind, (*int64)(&it.Amount), &yearly); err != nil {
+					var kind string
+					if err := rows.Scan(&it.hh, &it.person, &kind, &it.amount, &yearly); err != nil {
 						return err
 					}
-					if r := byID[hh]; r != nil {
-						it.Per = registry.PerMonth
-						if yearly == 1 {
-							it.Per = registry.PerYear
-						}
-						r.Incomes = append(r.Incomes, it)
+					k, ok := kinds[kind]
+					if !ok {
+						k = kind
+						kinds[k] = k
 					}
+					it.kind, it.yearly = k, yearly == 1
+					incomes = append(incomes, it)
 					return nil
 				})
 		},
@@ -270,21 +270,134 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 			return nil, err
 		}
 	}
-	out := map[string][]*payroll.Recipient{}
-	for _, r := range byID {
-		if r.County == "" || !counties[r.County] {
-			continue // not a county asked for, or a household that no longer exists
-		}
-		out[r.County] = append(out[r.County], r)
+	// Tables come back in rowid order, which follows the households'
+	// order of loading: mostly sorted already. Stable sorts keep each
+	// household's members and items in table order.
+	if !slices.IsSortedFunc(enrols, func(a, b enrolRow) int { return cmp.Compare(a.hh, b.hh) }) {
+		slices.SortStableFunc(enrols, func(a, b enrolRow) int { return cmp.Compare(a.hh, b.hh) })
 	}
-	for _, rs := range out {
-		slices.SortFunc(rs, func(a, b *payroll.Recipient) int { return cmp.Compare(a.HouseholdID, b.HouseholdID) })
+	if !slices.IsSortedFunc(hhs, func(a, b hhRow) int { return cmp.Compare(a.id, b.id) }) {
+		slices.SortFunc(hhs, func(a, b hhRow) int { return cmp.Compare(a.id, b.id) })
+	}
+	if !slices.IsSortedFunc(persons, func(a, b personRow) int { return cmp.Compare(a.hh, b.hh) }) {
+		slices.SortStableFunc(persons, func(a, b personRow) int { return cmp.Compare(a.hh, b.hh) })
+	}
+	if !slices.IsSortedFunc(incomes, func(a, b incomeRow) int { return cmp.Compare(a.hh, b.hh) }) {
+		slices.SortStableFunc(incomes, func(a, b incomeRow) int { return cmp.Compare(a.hh, b.hh) })
+	}
+	areas := map[byte]string{'u': string(registry.Urban), 'r': string(registry.Rural)}
+	out := map[string][]*payroll.Recipient{}
+	recips := make([]payroll.Recipient, 0, len(hhs)/2+1)
+	members := make([]payroll.Member, 0, len(persons))
+	items := make([]registry.Income, 0, len(incomes))
+	ens := make([]registry.Enrolment, 0, len(enrols))
+	hi, pi, ii := 0, 0, 0
+	for ei := 0; ei < len(enrols); {
+		hh := enrols[ei].hh
+		ej := ei
+		for ej < len(enrols) && enrols[ej].hh == hh {
+			ej++
+		}
+		for hi < len(hhs) && hhs[hi].id < hh {
+			hi++
+		}
+		for pi < len(persons) && persons[pi].hh < hh {
+			pi++
+		}
+		for ii < len(incomes) && incomes[ii].hh < hh {
+			ii++
+		}
+		if hi == len(hhs) || hhs[hi].id != hh || len(hhs[hi].packed) < 13 {
+			ei = ej
+			continue // the household no longer exists
+		}
+		packed := hhs[hi].packed
+		village := packed[:12]
+		county := registry.CountyOf(village)
+		if !counties[county] {
+			ei = ej
+			continue
+		}
+		bank := strings.SplitN(packed[13:], "\x1f", 3)
+		for len(bank) < 3 {
+			bank = append(bank, "")
+		}
+		r := payroll.Recipient{HouseholdID: hh, County: county, Village: village, Area: areas[packed[12]],
+			Bank: registry.BankAccount{Bank: bank[0], Account: bank[1], Holder: bank[2]}}
+		m0 := len(members)
+		for ; pi < len(persons) && persons[pi].hh == hh; pi++ {
+			p := &persons[pi]
+			m := payroll.Member{PersonID: p.id, Name: p.name, Head: p.flags&256 != 0, Excluded: p.flags&64 != 0,
+				SelfCare: registry.SelfCare(p.flags & 63)}
+			if p.flags&128 != 0 {
+				m.DeathDate = "0000-00-00" // died before the month: not paid for
+			}
+			members = append(members, m)
+		}
+		r.Members = members[m0:len(members):len(members)]
+		i0 := len(items)
+		for ; ii < len(incomes) && incomes[ii].hh == hh; ii++ {
+			it := &incomes[ii]
+			per := registry.PerMonth
+			if it.yearly {
+				per = registry.PerYear
+			}
+			items = append(items, registry.Income{PersonID: it.person, Kind: it.kind, Amount: money.Money(it.amount), Per: per})
+		}
+		r.Incomes = items[i0:len(items):len(items)]
+		n0 := len(ens)
+		for _, e := range enrols[ei:ej] {
+			en := registry.Enrolment{PersonID: e.person, Programme: payroll.Dibao, Since: month + "-01"}
+			if e.code >= 200 {
+				en.Programme = payroll.Tekun
+			}
+			en.Tier = []string{"", "A", "B", "C"}[(e.code/10)%10]
+			en.Setting = []string{"", "institution", "home"}[e.code%10]
+			ens = append(ens, en)
+		}
+		r.Enrolments = ens[n0:len(ens):len(ens)]
+		recips = append(recips, r)
+		ei = ej
+	}
+	for i := range recips {
+		r := &recips[i]
+		out[r.County] = append(out[r.County], r)
 	}
 	return out, nil
 }
 
+// rowScanner is what *sql.Rows and pgx.Rows share.
+type rowScanner interface{ Scan(dest ...any) error }
+
+// bulkScan is scan for the large reads: on PostgreSQL, outside a
+// transaction, it reads through pgx directly on a connection of its own,
+// which spares database/sql's per-value conversions.
+func (s *PayrollStore) bulkScan(ctx context.Context, q string, args []any, fn func(rowScanner) error) error {
+	if s.db.dialect != Postgres || InTx(ctx) {
+		return s.scan(ctx, q, args, fn)
+	}
+	conn, err := s.db.read.Conn(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer conn.Close()
+	return translate(conn.Raw(func(dc any) error {
+		rows, err := dc.(*stdlib.Conn).Conn().Query(ctx, s.db.rebind(q), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}))
+}
+
 // scan runs a read and calls fn for each row.
-func (s *PayrollStore) scan(ctx context.Context, q string, args []any, fn func(*sql.Rows) error) error {
+func (s *PayrollStore) scan(ctx context.Context, q string, args []any, fn func(rowScanner) error) error {
 	rows, err := s.db.query(ctx, q, args...)
 	if err != nil {
 		return err
@@ -365,7 +478,7 @@ func (s *PayrollStore) adjustments(ctx context.Context, month, county string) ([
 	k := payroll.MonthKey(month)
 	var out []payroll.Line
 	err := s.scan(ctx, `SELECT `+lineColumns+` FROM payroll_lines WHERE county = ? AND line_key >= ? AND line_key < ?`,
-		[]any{county, k + "A", k + "B"}, func(rows *sql.Rows) error {
+		[]any{county, k + "A", k + "B"}, func(rows rowScanner) error {
 			var l payroll.Line
 			if err := scanLine(rows, &l); err != nil {
 				return err
@@ -543,6 +656,15 @@ type rowsAffected int64
 func (r rowsAffected) LastInsertId() (int64, error) { return 0, nil }
 func (r rowsAffected) RowsAffected() (int64, error) { return int64(r), nil }
 
+// Writers is 1 on SQLite (one writer) and 3 on PostgreSQL, where
+// counties are written side by side.
+func (s *PayrollStore) Writers() int {
+	if s.db.dialect == Postgres {
+		return 3
+	}
+	return 1
+}
+
 // SetStatus moves a county's month between states.
 func (s *PayrollStore) SetStatus(ctx context.Context, month, county string, from []payroll.Status, to payroll.Status,
 	warnings *string, by string, at time.Time) error {
@@ -585,7 +707,7 @@ func (s *PayrollStore) Lines(ctx context.Context, month, county string, fn func(
 	}
 	lo, hi := payroll.KeyRange(month)
 	return s.scan(ctx, `SELECT `+lineColumns+` FROM payroll_lines WHERE county = ? AND line_key >= ? AND line_key < ? ORDER BY line_key`,
-		[]any{county, lo, hi}, func(rows *sql.Rows) error {
+		[]any{county, lo, hi}, func(rows rowScanner) error {
 			var l payroll.Line
 			if err := scanLine(rows, &l); err != nil {
 				return err
@@ -608,14 +730,27 @@ func (s *PayrollStore) PaymentLines(ctx context.Context, month, county string) (
 	}
 	lo, hi := payroll.KeyRange(month)
 	var out []payroll.Line
-	err = s.scan(ctx, `SELECT line_key, name, bank, account, amount, status FROM payroll_lines
-		WHERE county = ? AND line_key >= ? AND line_key < ? AND account <> '' ORDER BY line_key`,
-		[]any{county, lo, hi}, func(rows *sql.Rows) error {
-			l := payroll.Line{County: county}
-			if err := rows.Scan(&l.Key, &l.Name, &l.Bank, &l.Account, (*int64)(&l.Amount), &l.Status); err != nil {
+	sep := "char(31)"
+	if s.db.dialect == Postgres {
+		sep = "chr(31)"
+	}
+	err = s.bulkScan(ctx, `SELECT line_key || `+sep+` || name || `+sep+` || bank || `+sep+` || account, amount, CASE WHEN status = 'failed' THEN 1 ELSE 0 END
+		FROM payroll_lines WHERE county = ? AND line_key >= ? AND line_key < ? AND account <> '' ORDER BY line_key`,
+		[]any{county, lo, hi}, func(rows rowScanner) error {
+			l := payroll.Line{County: county, Status: payroll.Sent}
+			var packed string
+			var failed int
+			if err := rows.Scan(&packed, (*int64)(&l.Amount), &failed); err != nil {
 				return err
 			}
-			l.Status = lineStatus(l.Status, l.Account, cs)
+			f := strings.SplitN(packed, "\x1f", 4)
+			if len(f) != 4 {
+				return fmt.Errorf("payroll line %q: malformed", packed)
+			}
+			l.Key, l.Name, l.Bank, l.Account = f[0], f[1], f[2], f[3]
+			if failed == 1 {
+				l.Status = payroll.Failed
+			}
 			out = append(out, l)
 			return nil
 		})
@@ -680,7 +815,7 @@ func (s *PayrollStore) Totals(ctx context.Context, month, prefix string) ([]payr
 		err := s.scan(ctx, `SELECT programme, kind, tier, status, CASE WHEN account = '' THEN 1 ELSE 0 END, COUNT(*), SUM(persons), SUM(amount)
 			FROM payroll_lines WHERE county = ? AND line_key >= ? AND line_key < ?
 			GROUP BY programme, kind, tier, status, CASE WHEN account = '' THEN 1 ELSE 0 END`, []any{c.County, lo, hi},
-			func(rows *sql.Rows) error {
+			func(rows rowScanner) error {
 				var t payroll.Total
 				var noAccount, n, persons int
 				var amount int64
