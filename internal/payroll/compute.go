@@ -17,8 +17,13 @@ type Recipient struct {
 	Village     string
 	Area        string
 	Bank        registry.BankAccount
-	Members     []Member
-	Incomes     []registry.Income
+	// Size is the number of members registered; 0 means len(Members).
+	// When it is set, Members may list only the members that matter: at
+	// least every member who does not count, the persons enrolled, and
+	// the head when the account names no holder.
+	Size       int
+	Members    []Member
+	Incomes    []registry.Income
 	Enrolments  []registry.Enrolment
 }
 
@@ -39,13 +44,14 @@ type Member struct {
 func (m Member) aliveIn(first string) bool { return m.DeathDate == "" || m.DeathDate >= first }
 
 // counts reports whether person id is a member who counts in the month.
+// A person not listed counts when the list is partial (Size set).
 func (r *Recipient) counts(id int64, first string) bool {
 	for _, m := range r.Members {
 		if m.PersonID == id {
 			return !m.Excluded && m.aliveIn(first)
 		}
 	}
-	return false
+	return r.Size > len(r.Members)
 }
 
 // Warning is a recipient the computation could not pay, and why.
@@ -139,13 +145,16 @@ func compute(r *Recipient, month string, v *policy.Version, mm *memo) ([]Line, [
 				warns = append(warns, Warning{r.HouseholdID, e.PersonID, Dibao, "低保按户发放，不应登记到个人"})
 				continue
 			}
-			persons := 0
+			persons := r.Size
+			if persons == 0 {
+				persons = len(r.Members)
+			}
 			for _, m := range r.Members {
-				if !m.Excluded && m.aliveIn(first) {
-					persons++
+				if m.Excluded || !m.aliveIn(first) {
+					persons--
 				}
 			}
-			if persons == 0 {
+			if persons <= 0 {
 				continue // every member has died: the household stops
 			}
 			var incomes []policy.Income

@@ -236,6 +236,40 @@ func TestRunTwiceChangesNothing(t *testing.T) {
 	}
 }
 
+// TestProvinceRunMatchesCountyRun computes a month for the whole province
+// (on SQLite the registry is then read as household sizes and the members
+// that matter) and again for the prefecture (every member read): the
+// lines are the same.
+func TestProvinceRunMatchesCountyRun(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := context.Background()
+	const month = "2025-08"
+	if _, err := e.Payroll.Run(ctx, sys, month, "", false); err != nil {
+		t.Fatal(err)
+	}
+	province := e.lines(t, month)
+	e.run(t, month, true)
+	prefecture := e.lines(t, month)
+	if !reflect.DeepEqual(province, prefecture) {
+		t.Fatalf("province run: %d lines, %s; prefecture run: %d lines, %s", len(province), sum(province), len(prefecture), sum(prefecture))
+	}
+	dead, excluded := 0, 0
+	for _, h := range e.households {
+		for _, m := range h.Members {
+			if m.DeathDate != "" && m.DeathDate < month {
+				dead++
+			}
+			if m.Excluded != "" {
+				excluded++
+			}
+		}
+	}
+	if dead == 0 || excluded == 0 {
+		t.Logf("the synthetic registry has %d dead and %d excluded members", dead, excluded)
+	}
+}
+
 var errCrash = errors.New("injected crash")
 
 // TestKillAndRestart stops runs at random points (inside a county's

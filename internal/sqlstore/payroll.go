@@ -191,12 +191,31 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 		kind               string
 		yearly             bool
 	}
+	type sizeRow struct{ hh, n int64 }
 	var (
 		enrols  []enrolRow
 		hhs     []hhRow
 		persons []personRow
+		counts  []sizeRow
 		incomes []incomeRow
 	)
+	// On SQLite over the whole province the members are read as sizes and
+	// the few that matter (see below): a row is costly there.
+	sizes := s.db.dialect == SQLite && len(prefix) <= 2
+	const personFlags = `self_care + (CASE WHEN excluded = '' THEN 0 ELSE 64 END)
+		+ (CASE WHEN death_date IS NOT NULL AND death_date <> '' AND death_date < ? THEN 128 ELSE 0 END)
+		+ (CASE WHEN relationship = 'head' THEN 256 ELSE 0 END)`
+	var pmu sync.Mutex
+	scanPerson := func(rows rowScanner) error {
+		var p personRow
+		var name sql.NullString
+		err := rows.Scan(&p.hh, &p.id, &p.flags, &name)
+		p.name = name.String
+		pmu.Lock()
+		persons = append(persons, p)
+		pmu.Unlock()
+		return err
+	}
 	scans := []func() error{
 		func() error {
 			return s.bulkScan(ctx, `SELECT household_id, COALESCE(person_id, 0),
@@ -221,18 +240,29 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 				})
 		},
 		func() error {
-			return s.bulkScan(ctx, `SELECT household_id, id, self_care + (CASE WHEN excluded = '' THEN 0 ELSE 64 END)
-				+ (CASE WHEN death_date IS NOT NULL AND death_date <> '' AND death_date < ? THEN 128 ELSE 0 END)
-				+ (CASE WHEN relationship = 'head' THEN 256 ELSE 0 END), CASE WHEN relationship = 'head' THEN name END
-				FROM persons WHERE `+where+` AND household_id IS NOT NULL`, append([]any{month + "-01"}, args...),
+			if !sizes {
+				return s.bulkScan(ctx, `SELECT household_id, id, `+personFlags+`, CASE WHEN relationship = 'head' THEN name END
+					FROM persons WHERE `+where+` AND household_id IS NOT NULL`, append([]any{month + "-01"}, args...), scanPerson)
+			}
+			// SQLite, whole province: the sizes from the household index
+			// (a covering scan), and only the members that matter from the
+			// table, filtered by the database.
+			err := s.scan(ctx, `SELECT household_id, COUNT(*) FROM persons WHERE household_id IS NOT NULL GROUP BY household_id`, nil,
 				func(rows rowScanner) error {
-					var p personRow
-					var name sql.NullString
-					err := rows.Scan(&p.hh, &p.id, &p.flags, &name)
-					p.name = name.String
-					persons = append(persons, p)
+					var z sizeRow
+					err := rows.Scan(&z.hh, &z.n)
+					counts = append(counts, z)
 					return err
 				})
+			if err != nil {
+				return err
+			}
+			return s.scan(ctx, `SELECT household_id, id, `+personFlags+`, CASE WHEN relationship = 'head' THEN name END
+				FROM persons WHERE household_id IS NOT NULL AND (excluded <> ''
+				OR (death_date IS NOT NULL AND death_date <> '' AND death_date < ?)
+				OR id IN (SELECT person_id FROM enrolments WHERE programme = 'tekun' AND person_id IS NOT NULL)
+				OR (relationship = 'head' AND household_id IN (SELECT id FROM households WHERE bank_holder = '')))`,
+				[]any{month + "-01", month + "-01"}, scanPerson)
 		},
 		func() error {
 			q := `SELECT household_id, COALESCE(person_id, 0), kind, amount, CASE WHEN per = 'year' THEN 1 ELSE 0 END
@@ -279,6 +309,9 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 	if !slices.IsSortedFunc(hhs, func(a, b hhRow) int { return cmp.Compare(a.id, b.id) }) {
 		slices.SortFunc(hhs, func(a, b hhRow) int { return cmp.Compare(a.id, b.id) })
 	}
+	if !slices.IsSortedFunc(counts, func(a, b sizeRow) int { return cmp.Compare(a.hh, b.hh) }) {
+		slices.SortFunc(counts, func(a, b sizeRow) int { return cmp.Compare(a.hh, b.hh) })
+	}
 	if !slices.IsSortedFunc(persons, func(a, b personRow) int { return cmp.Compare(a.hh, b.hh) }) {
 		slices.SortStableFunc(persons, func(a, b personRow) int { return cmp.Compare(a.hh, b.hh) })
 	}
@@ -291,7 +324,7 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 	members := make([]payroll.Member, 0, len(persons))
 	items := make([]registry.Income, 0, len(incomes))
 	ens := make([]registry.Enrolment, 0, len(enrols))
-	hi, pi, ii := 0, 0, 0
+	hi, pi, ii, zi := 0, 0, 0, 0
 	for ei := 0; ei < len(enrols); {
 		hh := enrols[ei].hh
 		ej := ei
@@ -306,6 +339,9 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 		}
 		for ii < len(incomes) && incomes[ii].hh < hh {
 			ii++
+		}
+		for zi < len(counts) && counts[zi].hh < hh {
+			zi++
 		}
 		if hi == len(hhs) || hhs[hi].id != hh || len(hhs[hi].packed) < 13 {
 			ei = ej
@@ -335,6 +371,12 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 			members = append(members, m)
 		}
 		r.Members = members[m0:len(members):len(members)]
+		if sizes {
+			r.Size = -1 // a household without members: nobody to pay
+			if zi < len(counts) && counts[zi].hh == hh {
+				r.Size = int(counts[zi].n)
+			}
+		}
 		i0 := len(items)
 		for ; ii < len(incomes) && incomes[ii].hh == hh; ii++ {
 			it := &incomes[ii]
