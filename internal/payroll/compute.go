@@ -24,7 +24,7 @@ type Recipient struct {
 	Size       int
 	Members    []Member
 	Incomes    []registry.Income
-	Enrolments  []registry.Enrolment
+	Enrolments []registry.Enrolment
 }
 
 // Member is what the payroll needs of a household member.
