@@ -257,12 +257,21 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 			if err != nil {
 				return err
 			}
-			return s.scan(ctx, `SELECT household_id, id, `+personFlags+`, CASE WHEN relationship = 'head' THEN name END
-				FROM persons WHERE household_id IS NOT NULL AND (excluded <> ''
-				OR (death_date IS NOT NULL AND death_date <> '' AND death_date < ?)
-				OR id IN (SELECT person_id FROM enrolments WHERE programme = 'tekun' AND person_id IS NOT NULL)
-				OR (relationship = 'head' AND household_id IN (SELECT id FROM households WHERE bank_holder = '')))`,
-				[]any{month + "-01", month + "-01"}, scanPerson)
+			// The members who do not count (a small partial index), the
+			// 特困 persons (by key), and the heads of households whose
+			// account names no holder.
+			for _, q := range []string{
+				`FROM persons WHERE household_id IS NOT NULL AND (excluded <> '' OR (death_date IS NOT NULL AND death_date <> ''))`,
+				`FROM persons WHERE id IN (SELECT person_id FROM enrolments WHERE programme = 'tekun' AND person_id IS NOT NULL)`,
+				`FROM persons WHERE relationship = 'head' AND household_id IN (SELECT id FROM households WHERE bank_holder = '')`,
+			} {
+				err := s.scan(ctx, `SELECT household_id, id, `+personFlags+`, CASE WHEN relationship = 'head' THEN name END `+q,
+					[]any{month + "-01"}, scanPerson)
+				if err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 		func() error {
 			q := `SELECT household_id, COALESCE(person_id, 0), kind, amount, CASE WHEN per = 'year' THEN 1 ELSE 0 END
@@ -312,7 +321,11 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 	if !slices.IsSortedFunc(counts, func(a, b sizeRow) int { return cmp.Compare(a.hh, b.hh) }) {
 		slices.SortFunc(counts, func(a, b sizeRow) int { return cmp.Compare(a.hh, b.hh) })
 	}
-	if !slices.IsSortedFunc(persons, func(a, b personRow) int { return cmp.Compare(a.hh, b.hh) }) {
+	if sizes {
+		// Three reads may name a person twice.
+		slices.SortFunc(persons, func(a, b personRow) int { return cmp.Or(cmp.Compare(a.hh, b.hh), cmp.Compare(a.id, b.id)) })
+		persons = slices.CompactFunc(persons, func(a, b personRow) bool { return a.hh == b.hh && a.id == b.id })
+	} else if !slices.IsSortedFunc(persons, func(a, b personRow) int { return cmp.Compare(a.hh, b.hh) }) {
 		slices.SortStableFunc(persons, func(a, b personRow) int { return cmp.Compare(a.hh, b.hh) })
 	}
 	if !slices.IsSortedFunc(incomes, func(a, b incomeRow) int { return cmp.Compare(a.hh, b.hh) }) {

@@ -53,3 +53,7 @@ CREATE TABLE payroll_lines (
 -- the re-issues by the line they re-issue. Both are small: partial indexes.
 CREATE INDEX payroll_lines_unpaid ON payroll_lines (county) WHERE status = 'failed' OR account = '';
 CREATE INDEX payroll_lines_ref ON payroll_lines (county, ref) WHERE ref <> '';
+
+-- The registry's members who do not count (excluded or dead): few, so a
+-- partial index lets the payroll read them without scanning every person.
+CREATE INDEX persons_not_counted ON persons (household_id) WHERE excluded <> '' OR (death_date IS NOT NULL AND death_date <> '');
