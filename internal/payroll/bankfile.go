@@ -8,9 +8,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"safetynet/internal/access"
 	"safetynet/internal/apperr"
@@ -155,12 +157,31 @@ func (s *Service) Export(ctx context.Context, by access.Principal, month, region
 			return res, err
 		}
 	}
-	for _, c := range ready {
-		files, err := s.countyFiles(ctx, month, c.County)
-		if err != nil {
-			return res, err
+	// Counties are read and written side by side; the files come out in
+	// county order whatever the order they finish in.
+	files := make([][]BankFile, len(ready))
+	errs := make([]error, len(ready))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), 4)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				files[i], errs[i] = s.countyFiles(ctx, month, ready[i].County)
+			}
+		}()
+	}
+	for i := range ready {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i := range ready {
+		if errs[i] != nil {
+			return res, errs[i]
 		}
-		res.Files = append(res.Files, files...)
+		res.Files = append(res.Files, files[i]...)
 	}
 	return res, nil
 }
