@@ -2,6 +2,7 @@ package payroll
 
 import (
 	"fmt"
+	"strconv"
 
 	"safetynet/internal/money"
 	"safetynet/internal/policy"
@@ -69,6 +70,18 @@ func (w Warning) String() string {
 	return fmt.Sprintf("%s 家庭 %d：%s", w.Programme, w.HouseholdID, w.Msg)
 }
 
+// GradualExit is the reason of a line paid in the 渐退期.
+const GradualExit = "渐退期"
+
+// monthsBetween returns the months from a to b (YYYY-MM each).
+func monthsBetween(a, b string) int {
+	ya, _ := strconv.Atoi(a[:4])
+	ma, _ := strconv.Atoi(a[5:7])
+	yb, _ := strconv.Atoi(b[:4])
+	mb, _ := strconv.Atoi(b[5:7])
+	return (yb*12 + mb) - (ya*12 + ma)
+}
+
 // enrolledIn reports whether e pays in the month: Since is the first
 // benefit month, Until the month after the last (both compared by month).
 func enrolledIn(e registry.Enrolment, month string) bool {
@@ -89,7 +102,10 @@ func enrolledIn(e registry.Enrolment, month string) bool {
 //     tier amount × persons (Yunnan's rural 分档), no tier the gap method
 //     (补差). A household whose computed amount is 0 is not paid (its
 //     income reaches the standard: a case for review, reported as a
-//     warning). 分类施保 extras are not added, as in casework: the registry
+//     warning), unless its exit is decided (Until set) and falls within
+//     the policy's gradual-exit months (渐退, DibaoParams.GradualExitMonths):
+//     then it keeps the amount of its last payment until Until, as a line
+//     with Reason GradualExit whose amount Run fills in. 分类施保 extras are not added, as in casework: the registry
 //     does not say which members qualify under local rules.
 //   - tekun (a person's enrolment): policy.Tekun with the person's
 //     self-care (registry.SelfCare.Failed) and the enrolment's setting; a
@@ -182,17 +198,29 @@ func compute(r *Recipient, month string, v *policy.Version, mm *memo) ([]Line, [
 					mm.tier[key] = amount
 				}
 			}
+			gradual := false
 			if amount <= 0 {
-				warns = append(warns, Warning{r.HouseholdID, 0, Dibao, "家庭月人均收入不低于保障标准，本月保障金为 0，请复核"})
-				continue
+				// 渐退: a household whose exit is decided (Until set) within
+				// the policy's gradual-exit months keeps its last amount
+				// (the service fills it in from the month before).
+				if n := v.Params.Dibao.GradualExitMonths; e.Until != "" && n > 0 && monthsBetween(month, e.Until[:7]) <= n {
+					gradual = true
+				} else {
+					warns = append(warns, Warning{r.HouseholdID, 0, Dibao, "家庭月人均收入不低于保障标准，本月保障金为 0，请复核"})
+					continue
+				}
 			}
 			name := r.Bank.Holder
 			if name == "" {
 				name = head
 			}
-			lines = append(lines, Line{County: r.County, Key: regularKey(month, Dibao, r.HouseholdID, 0), Month: month,
+			l := Line{County: r.County, Key: regularKey(month, Dibao, r.HouseholdID, 0), Month: month,
 				Village: r.Village, Programme: Dibao, Kind: Regular, HouseholdID: r.HouseholdID, Persons: persons,
-				Tier: e.Tier, Amount: amount, Name: name, Bank: r.Bank.Bank, Account: r.Bank.Account, Status: Pending})
+				Tier: e.Tier, Amount: amount, Name: name, Bank: r.Bank.Bank, Account: r.Bank.Account, Status: Pending}
+			if gradual {
+				l.Amount, l.Reason = 0, GradualExit
+			}
+			lines = append(lines, l)
 		case Tekun:
 			var p *Member
 			for i := range r.Members {

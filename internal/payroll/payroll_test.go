@@ -23,6 +23,7 @@ import (
 	"safetynet/internal/apptest"
 	"safetynet/internal/money"
 	"safetynet/internal/payroll"
+	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/synth"
 )
@@ -595,6 +596,66 @@ func TestBankFilesReconcile(t *testing.T) {
 	if !found {
 		t.Errorf("recompute dropped the adjustment")
 	}
+	// Approving September posts its spending without the re-issue, whose
+	// spending August posted.
+	posted := e.ledger.total()
+	var sep money.Money
+	for _, l := range e.lines(t, next) {
+		if l.Kind != payroll.Reissue {
+			sep += l.Amount
+		}
+	}
+	for _, c := range []string{wuhua, luquan} {
+		if _, err := e.Payroll.Check(ctx, sys, next, c); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Payroll.Approve(ctx, sys, next, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := e.ledger.total() - posted; got != sep {
+		t.Errorf("September posted %s; want %s (every line but the re-issue)", got, sep)
+	}
+}
+
+// failingLedger refuses every posting.
+type failingLedger struct{ *fakeLedger }
+
+func (failingLedger) Post(context.Context, access.Principal, []payroll.Spending) error {
+	return apperr.New(apperr.Unavailable, "资金账不可用", "ledger down")
+}
+
+// TestApprovalFailsWithTheLedger: when the spending cannot be posted, the
+// approval does not happen either (one transaction).
+func TestApprovalFailsWithTheLedger(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := context.Background()
+	const month = "2025-08"
+	if _, err := e.Payroll.Run(ctx, sys, month, luquan, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Payroll.Check(ctx, sys, month, luquan); err != nil {
+		t.Fatal(err)
+	}
+	e.Payroll.Ledger = failingLedger{e.ledger}
+	if _, err := e.Payroll.Approve(ctx, sys, month, luquan); !apperr.Is(err, apperr.Unavailable) {
+		t.Fatalf("approve with the ledger down: %v", err)
+	}
+	cs, _ := e.DB.Payroll().Counties(ctx, month, luquan)
+	if len(cs) != 1 || cs[0].Status != payroll.Checked {
+		t.Errorf("after a failed posting the county is %+v; want still checked", cs)
+	}
+	e.Payroll.Ledger = e.ledger
+	if _, err := e.Payroll.Approve(ctx, sys, month, luquan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Payroll.Approve(ctx, sys, month, luquan); err != nil {
+		t.Errorf("approving again: %v; want nothing to do", err)
+	}
+	if e.ledger.total() != cs[0].Total {
+		t.Errorf("ledger %s; payroll %s", e.ledger.total(), cs[0].Total)
+	}
 }
 
 // TestDeathsStopPayment: a 特困 person who died stops from the month
@@ -651,5 +712,75 @@ func TestDeathsStopPayment(t *testing.T) {
 	}
 	if aug.Amount/money.Money(aug.Persons) != sep.Amount/money.Money(sep.Persons) {
 		t.Errorf("tier amount per person changed: %s/%d → %s/%d", aug.Amount, aug.Persons, sep.Amount, sep.Persons)
+	}
+}
+
+// TestGradualExit: a gap-method household whose income now reaches the
+// standard keeps its last amount while its decided exit lies within the
+// policy's 渐退 months; one without a decided exit is not paid (warned).
+func TestGradualExit(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := context.Background()
+	var ids []int64
+	for _, h := range e.households {
+		if h.County == wuhua && len(h.Enrolments) == 1 && h.Enrolments[0].Programme == "dibao" &&
+			h.Enrolments[0].Tier == "" && h.Enrolments[0].Since < "2025-01-01" && h.Enrolments[0].Until == "" {
+			ids = append(ids, h.ID)
+		}
+		if len(ids) == 2 {
+			break
+		}
+	}
+	if len(ids) < 2 {
+		t.Fatal("no urban dibao households")
+	}
+	if _, err := e.Payroll.Run(ctx, sys, "2025-08", wuhua, false); err != nil {
+		t.Fatal(err)
+	}
+	line := func(month string, hh int64) *payroll.Line {
+		var out *payroll.Line
+		e.DB.Payroll().Lines(ctx, month, wuhua, func(l *payroll.Line) error {
+			if l.HouseholdID == hh && l.Kind == payroll.Regular {
+				c := *l
+				out = &c
+			}
+			return nil
+		})
+		return out
+	}
+	aug := line("2025-08", ids[0])
+	if aug == nil || line("2025-08", ids[1]) == nil {
+		t.Fatal("not paid in August")
+	}
+	for i, id := range ids {
+		if err := e.DB.ExecForTest(ctx, fmt.Sprintf(`INSERT INTO income_items (id, household_id, county, kind, amount, per, source)
+			VALUES (%d, %d, '%s', '%s', 100000000, 'month', '核对')`, 900000000+i, id, wuhua, policy.IncomeWages)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.DB.ExecForTest(ctx, fmt.Sprintf(`UPDATE enrolments SET until = '2025-12-01' WHERE household_id = %d`, ids[0])); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"2025-09", "2025-10", "2025-11", "2025-12"} {
+		if _, err := e.Payroll.Run(ctx, sys, m, wuhua, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range []string{"2025-09", "2025-10", "2025-11"} {
+		l := line(m, ids[0])
+		if l == nil || l.Amount != aug.Amount || l.Reason != payroll.GradualExit {
+			t.Errorf("%s: %+v; want the August amount %s in the gradual exit", m, l, aug.Amount)
+		}
+		if l := line(m, ids[1]); l != nil {
+			t.Errorf("%s: household without a decided exit paid %s", m, l.Amount)
+		}
+	}
+	if l := line("2025-12", ids[0]); l != nil {
+		t.Errorf("paid after the exit: %+v", l)
+	}
+	cs, _ := e.DB.Payroll().Counties(ctx, "2025-09", wuhua)
+	if !strings.Contains(cs[0].Warnings, fmt.Sprint(ids[1])) {
+		t.Errorf("no warning for household %d: %q", ids[1], cs[0].Warnings)
 	}
 }

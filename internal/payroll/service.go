@@ -272,6 +272,10 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 					fail(r.err)
 					return
 				}
+				if err := s.gradualAmounts(ctx, month, &r.lines, &r.warns); err != nil {
+					fail(err)
+					return
+				}
 				unpaid, err := s.Store.Unpaid(ctx, month, county)
 				if err != nil {
 					fail(err)
@@ -320,6 +324,46 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 		return res, firstEr
 	}
 	return res, nil
+}
+
+// gradualAmounts fills in the 渐退 lines' amounts: each household's last
+// regular dibao payment, looked up month by month back (a gradual line
+// keeps the amount of the one before). A household with none is dropped
+// with a warning.
+func (s *Service) gradualAmounts(ctx context.Context, month string, lines *[]Line, warns *[]Warning) error {
+	out := (*lines)[:0]
+	for _, l := range *lines {
+		if l.Reason != GradualExit || l.Amount != 0 {
+			out = append(out, l)
+			continue
+		}
+		m := month
+		for range 37 {
+			m = prevMonth(m)
+			prev, err := s.Store.Line(ctx, l.County, regularKey(m, Dibao, l.HouseholdID, 0))
+			if apperr.Is(err, apperr.NotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			l.Amount = prev.Amount
+			break
+		}
+		if l.Amount <= 0 {
+			*warns = append(*warns, Warning{l.HouseholdID, 0, Dibao, "渐退期内但没有此前的发放记录，本月不发放，请复核"})
+			continue
+		}
+		out = append(out, l)
+	}
+	*lines = out
+	return nil
+}
+
+// prevMonth returns the month before month (YYYY-MM).
+func prevMonth(month string) string {
+	t, _ := time.Parse("2006-01", month)
+	return t.AddDate(0, -1, 0).Format("2006-01")
 }
 
 // reissues turns the unpaid lines whose account has been corrected into
@@ -452,8 +496,9 @@ func (s *Service) Check(ctx context.Context, by access.Principal, month, regionC
 
 // Approve approves the checked months of the counties of a region that by
 // may approve (a county approver their county; the province all), posts
-// their spending to the funds ledger in the same transaction, and warns
-// as Check does. Returns Conflict when a county is not checked; Forbidden
+// their spending to the funds ledger in the same transaction (per county
+// and programme: every line but the re-issues, whose spending was posted
+// with the month they failed in), and warns as Check does. Returns Conflict when a county is not checked; Forbidden
 // without PayrollApprove.
 func (s *Service) Approve(ctx context.Context, by access.Principal, month, regionCode string) (CheckResult, error) {
 	return s.advance(ctx, by, access.PayrollApprove, month, regionCode, []Status{Checked}, Approved, "payroll.approve")
@@ -488,7 +533,10 @@ func (s *Service) advance(ctx context.Context, by access.Principal, perm access.
 	for _, c := range counties {
 		byCounty[c.County] = map[string]money.Money{}
 		for _, t := range c.Breakdown {
-			byCounty[c.County][t.Programme] += t.Amount
+			// A re-issue pays spending posted with the month it failed in.
+			if t.Kind != Reissue {
+				byCounty[c.County][t.Programme] += t.Amount
+			}
 			noAcct[c.County] += t.NoAccount
 		}
 	}

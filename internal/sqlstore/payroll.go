@@ -175,7 +175,8 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 	}
 	type enrolRow struct {
 		hh, person int64
-		code       int64 // programme*100 + tier*10 + setting
+		code       int64  // programme*100 + tier*10 + setting
+		until      string // the month after the last, "" while open
 	}
 	type hhRow struct {
 		id     int64
@@ -220,11 +221,13 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 		func() error {
 			return s.bulkScan(ctx, `SELECT household_id, COALESCE(person_id, 0),
 				(CASE WHEN programme = 'dibao' THEN 100 ELSE 200 END) + (CASE tier WHEN 'A' THEN 10 WHEN 'B' THEN 20 WHEN 'C' THEN 30 ELSE 0 END)
-				+ (CASE setting WHEN 'institution' THEN 1 WHEN 'home' THEN 2 ELSE 0 END)
+				+ (CASE setting WHEN 'institution' THEN 1 WHEN 'home' THEN 2 ELSE 0 END), until
 				FROM enrolments WHERE `+where+inForce, append(slices.Clone(args), next, next),
 				func(rows rowScanner) error {
 					var e enrolRow
-					err := rows.Scan(&e.hh, &e.person, &e.code)
+					var until sql.NullString
+					err := rows.Scan(&e.hh, &e.person, &e.code, &until)
+					e.until = until.String
 					enrols = append(enrols, e)
 					return err
 				})
@@ -402,7 +405,7 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 		r.Incomes = items[i0:len(items):len(items)]
 		n0 := len(ens)
 		for _, e := range enrols[ei:ej] {
-			en := registry.Enrolment{PersonID: e.person, Programme: payroll.Dibao, Since: month + "-01"}
+			en := registry.Enrolment{PersonID: e.person, Programme: payroll.Dibao, Since: month + "-01", Until: e.until}
 			if e.code >= 200 {
 				en.Programme = payroll.Tekun
 			}
