@@ -83,35 +83,12 @@ var grants = map[Role][]Permission{
 	Auditor:           {AuditRead, RegistryRead, DivisionBrowse},
 }
 
-// Payroll permissions (社会化发放): finance officers prepare a month's
-// payroll (run, check, adjust, export, import the bank's returns,
-// reconcile); county approvers approve it for their county, the province
-// for all; prefectures and auditors see it.
-const (
-	PayrollRead    Permission = "payroll.read"
-	PayrollPrepare Permission = "payroll.prepare"
-	PayrollApprove Permission = "payroll.approve"
-)
-
-// payrollGrants adds the payroll permissions to grants.
-var payrollGrants = map[Role][]Permission{
-	ProvinceAdmin:     {PayrollRead, PayrollPrepare, PayrollApprove},
-	PrefectureOfficer: {PayrollRead},
-	CountyApprover:    {PayrollRead, PayrollApprove},
-	FinanceOfficer:    {PayrollRead, PayrollPrepare},
-	Auditor:           {PayrollRead},
-}
-
 var grantSet = func() map[Role]map[Permission]bool {
 	m := map[Role]map[Permission]bool{}
-	for _, table := range []map[Role][]Permission{grants, payrollGrants} {
-		for r, ps := range table {
-			if m[r] == nil {
-				m[r] = map[Permission]bool{}
-			}
-			for _, p := range ps {
-				m[r][p] = true
-			}
+	for r, ps := range grants {
+		m[r] = map[Permission]bool{}
+		for _, p := range ps {
+			m[r][p] = true
 		}
 	}
 	return m
@@ -121,9 +98,7 @@ var grantSet = func() map[Role]map[Permission]bool {
 func (r Role) Can(p Permission) bool { return grantSet[r][p] }
 
 // Permissions returns the permissions of r.
-func (r Role) Permissions() []Permission {
-	return append(append([]Permission(nil), grants[r]...), payrollGrants[r]...)
-}
+func (r Role) Permissions() []Permission { return grants[r] }
 
 // Departments are the deciding departments other than civil affairs, one
 // of which a department handler works for (codes as casework routes).
@@ -134,4 +109,36 @@ var Departments = map[string][2]string{
 	"human_resources":      {"人力资源社会保障部门", "Human resources and social security"},
 	"emergency_management": {"应急管理部门", "Emergency management"},
 	"social_forces":        {"社会力量（慈善组织）", "Social forces (charities)"},
+}
+
+// ---- Payroll (社会化发放): the monthly payroll, bank files, returns ----
+//
+// Kept in a block of their own so the payroll branch merges cleanly: the
+// permissions and their grants are added to the table above by init.
+
+// The payroll permissions.
+const (
+	PayrollRead    Permission = "payroll.read"    // see payrolls, their totals and rosters
+	PayrollPrepare Permission = "payroll.prepare" // run, check, adjust, export bank files, import returns, reconcile
+	PayrollApprove Permission = "payroll.approve" // approve a county's month (its spending is posted to the funds)
+)
+
+// payrollGrants: finance officers prepare the payroll; county approvers
+// approve it for their county, the province administrator for all;
+// prefecture officers and auditors read.
+var payrollGrants = map[Role][]Permission{
+	ProvinceAdmin:     {PayrollRead, PayrollPrepare, PayrollApprove},
+	FinanceOfficer:    {PayrollRead, PayrollPrepare},
+	CountyApprover:    {PayrollRead, PayrollApprove},
+	PrefectureOfficer: {PayrollRead},
+	Auditor:           {PayrollRead},
+}
+
+func init() {
+	for r, ps := range payrollGrants {
+		grants[r] = append(grants[r], ps...)
+		for _, p := range ps {
+			grantSet[r][p] = true
+		}
+	}
 }
