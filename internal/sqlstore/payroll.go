@@ -248,33 +248,14 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 					FROM persons WHERE `+where+` AND household_id IS NOT NULL`, append([]any{month + "-01"}, args...), scanPerson)
 			}
 			// SQLite, whole province: the sizes from the household index
-			// (a covering scan), and only the members that matter from the
-			// table, filtered by the database.
-			err := s.scan(ctx, `SELECT household_id, COUNT(*) FROM persons WHERE household_id IS NOT NULL GROUP BY household_id`, nil,
+			// (a covering scan); the members that matter come next.
+			return s.scan(ctx, `SELECT household_id, COUNT(*) FROM persons WHERE household_id IS NOT NULL GROUP BY household_id`, nil,
 				func(rows rowScanner) error {
 					var z sizeRow
 					err := rows.Scan(&z.hh, &z.n)
 					counts = append(counts, z)
 					return err
 				})
-			if err != nil {
-				return err
-			}
-			// The members who do not count (a small partial index), the
-			// 特困 persons (by key), and the heads of households whose
-			// account names no holder.
-			for _, q := range []string{
-				`FROM persons WHERE household_id IS NOT NULL AND (excluded <> '' OR (death_date IS NOT NULL AND death_date <> ''))`,
-				`FROM persons WHERE id IN (SELECT person_id FROM enrolments WHERE programme = 'tekun' AND person_id IS NOT NULL)`,
-				`FROM persons WHERE relationship = 'head' AND household_id IN (SELECT id FROM households WHERE bank_holder = '')`,
-			} {
-				err := s.scan(ctx, `SELECT household_id, id, `+personFlags+`, CASE WHEN relationship = 'head' THEN name END `+q,
-					[]any{month + "-01"}, scanPerson)
-				if err != nil {
-					return err
-				}
-			}
-			return nil
 		},
 		func() error {
 			q := `SELECT household_id, COALESCE(person_id, 0), kind, amount, CASE WHEN per = 'year' THEN 1 ELSE 0 END
@@ -299,6 +280,21 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 					return nil
 				})
 		},
+	}
+	if sizes {
+		// The members who do not count (a small partial index), the 特困
+		// persons (by key), and the heads of households whose account
+		// names no holder: each a read of its own.
+		for _, q := range []string{
+			`FROM persons WHERE household_id IS NOT NULL AND (excluded <> '' OR (death_date IS NOT NULL AND death_date <> ''))`,
+			`FROM persons WHERE id IN (SELECT person_id FROM enrolments WHERE programme = 'tekun' AND person_id IS NOT NULL)`,
+			`FROM persons WHERE relationship = 'head' AND household_id IN (SELECT id FROM households WHERE bank_holder = '')`,
+		} {
+			scans = append(scans, func() error {
+				return s.scan(ctx, `SELECT household_id, id, `+personFlags+`, CASE WHEN relationship = 'head' THEN name END `+q,
+					[]any{month + "-01"}, scanPerson)
+			})
+		}
 	}
 	errs := make([]error, len(scans))
 	var wg sync.WaitGroup
