@@ -7,10 +7,12 @@
 -- household, person or re-issued line: the primary key (county, line_key)
 -- is therefore also the unique key on (month, programme, household or
 -- person), and a month's lines of a county are one range of it. county
--- (12 digits, as in the registry) is the Citus distribution column.
+-- (12 digits, as in the registry) is the Citus distribution column. Keys
+-- compare byte by byte (COLLATE "C"), as on SQLite, whatever the
+-- database's locale: a month's lines are the range [YYYYMM, YYYYMM~).
 CREATE TABLE payroll_counties (
-    month      TEXT NOT NULL CHECK (length(month) = 7),
-    county     TEXT NOT NULL,
+    month      TEXT COLLATE "C" NOT NULL CHECK (length(month) = 7),
+    county     TEXT COLLATE "C" NOT NULL,
     status     TEXT NOT NULL CHECK (status IN ('draft', 'checked', 'approved', 'exported', 'reconciled')),
     computed   INTEGER NOT NULL DEFAULT 0 CHECK (computed IN (0, 1)),
     lines      INTEGER NOT NULL DEFAULT 0,
@@ -26,9 +28,9 @@ CREATE TABLE payroll_counties (
 CREATE INDEX payroll_counties_county ON payroll_counties (county, month);
 
 CREATE TABLE payroll_lines (
-    county       TEXT NOT NULL,
-    line_key     TEXT NOT NULL,
-    month        TEXT NOT NULL,
+    county       TEXT COLLATE "C" NOT NULL,
+    line_key     TEXT COLLATE "C" NOT NULL,
+    month        TEXT COLLATE "C" NOT NULL,
     village      TEXT NOT NULL,
     programme    TEXT NOT NULL CHECK (programme IN ('dibao', 'tekun')),
     kind         TEXT NOT NULL DEFAULT 'regular' CHECK (kind IN ('regular', 'reissue', 'adjustment')),
@@ -40,7 +42,7 @@ CREATE TABLE payroll_lines (
     name         TEXT NOT NULL,
     bank         TEXT NOT NULL DEFAULT '',
     account      TEXT NOT NULL DEFAULT '',
-    ref          TEXT NOT NULL DEFAULT '',
+    ref          TEXT COLLATE "C" NOT NULL DEFAULT '',
     reason       TEXT NOT NULL DEFAULT '',
     -- A line's own state is pending or failed (returned by the bank); once
     -- its county's month is exported it counts as exported, or as held
