@@ -335,6 +335,27 @@ func (s *Server) payrollRunSubmit(w http.ResponseWriter, r *http.Request, p acce
 	http.Redirect(w, r, "/payroll/"+url.PathEscape(month)+"?region="+url.QueryEscape(regionCode)+"&done=run", http.StatusSeeOther)
 }
 
+// payrollWords name the payroll's codes on the pages.
+var payrollWords = map[string][2]string{
+	"dibao": {"最低生活保障", "Dibao"}, "tekun": {"特困人员供养", "Extreme poverty"},
+	"regular": {"正常发放", "Regular"}, "reissue": {"退回重发", "Re-issue"}, "adjustment": {"补发调整", "Adjustment"},
+	"pending": {"待发", "Pending"}, "exported": {"已发送", "Sent"}, "held": {"暂缓（无账户）", "Held (no account)"}, "failed": {"银行退回", "Returned"},
+	"institution": {"集中供养", "Institution"}, "home": {"分散供养", "At home"}, "": {"补差", "Gap"},
+	"A": {"A类", "A"}, "B": {"B类", "B"}, "C": {"C类", "C"},
+}
+
+func payrollWord(lang, code string) string {
+	if w, ok := payrollWords[code]; ok {
+		return pick(lang, w[0], w[1])
+	}
+	return code
+}
+
+type payrollRow struct {
+	County, Programme, Kind, Tier, Status, Amount string
+	Lines, Persons                                int
+}
+
 type payrollFileLink struct {
 	Name, Href, Bank, Total string
 	Count                   int
@@ -370,12 +391,18 @@ func (s *Server) payrollPage(w http.ResponseWriter, r *http.Request, p access.Pr
 	for _, c := range sm.Counties {
 		countyNames[c.County] = tree.Path(c.County)
 	}
+	var rows []payrollRow
+	for _, t := range sm.Totals {
+		rows = append(rows, payrollRow{County: countyNames[t.County], Programme: payrollWord(lang, t.Programme),
+			Kind: payrollWord(lang, t.Kind), Tier: payrollWord(lang, t.Tier), Status: payrollWord(lang, t.Status),
+			Amount: t.Amount.String(), Lines: t.Lines, Persons: t.Persons})
+	}
 	flash := ""
 	if d := r.URL.Query().Get("done"); d != "" {
 		flash = translate(lang, "pay.done."+d)
 	}
 	s.render(w, r, http.StatusOK, "payroll", view{Title: translate(lang, "pay.title") + " " + month, Flash: flash, Data: map[string]any{
-		"S": sm, "Region": regionCode, "Names": countyNames, "Files": files,
+		"S": sm, "Region": regionCode, "Names": countyNames, "Files": files, "Rows": rows,
 		"CanPrepare": p.Can(access.PayrollPrepare), "CanApprove": p.Can(access.PayrollApprove)}})
 }
 
