@@ -183,7 +183,32 @@ func (s *Service) Export(ctx context.Context, by access.Principal, month, region
 		}
 		res.Files = append(res.Files, files[i]...)
 	}
-	return res, nil
+	// The files carry full account numbers: handing them out is recorded.
+	err = s.Tx.WithTx(ctx, func(ctx context.Context) error {
+		return s.Audit.Record(ctx, by.Actor(), audit.Event{Action: "payroll.bankfiles", SubjectType: "payroll",
+			SubjectID: month, SubjectRegion: code, After: map[string]int{"files": len(res.Files)}})
+	})
+	return res, err
+}
+
+// BankFile returns one exported bank file by name, for download; the
+// download is recorded in the audit log (the file carries full account
+// numbers). Returns NotFound as BankFiles does, or for an unknown name.
+func (s *Service) BankFile(ctx context.Context, by access.Principal, month, county, name string) (BankFile, error) {
+	files, err := s.BankFiles(ctx, by, month, county)
+	if err != nil {
+		return BankFile{}, err
+	}
+	for _, f := range files {
+		if f.Name() == name {
+			err := s.Tx.WithTx(ctx, func(ctx context.Context) error {
+				return s.Audit.Record(ctx, by.Actor(), audit.Event{Action: "payroll.bankfile", SubjectType: "bank_file",
+					SubjectID: name, SubjectRegion: f.County + "000000"})
+			})
+			return f, err
+		}
+	}
+	return BankFile{}, apperr.New(apperr.NotFound, "没有该银行文件", "no such bank file")
 }
 
 func (s *Service) countyFiles(ctx context.Context, month, county string) ([]BankFile, error) {

@@ -253,18 +253,9 @@ func (s *Server) apiBankFiles(w http.ResponseWriter, r *http.Request, p access.P
 	writeJSON(w, http.StatusOK, map[string]any{"files": out})
 }
 
-// bankFile finds one exported file by name.
+// bankFile returns one exported file by name (the download is audited).
 func (s *Server) bankFile(r *http.Request, p access.Principal) (payroll.BankFile, error) {
-	files, err := s.Payroll.BankFiles(r.Context(), p, r.PathValue("month"), r.PathValue("county"))
-	if err != nil {
-		return payroll.BankFile{}, err
-	}
-	for _, f := range files {
-		if f.Name() == r.PathValue("name") {
-			return f, nil
-		}
-	}
-	return payroll.BankFile{}, apperr.New(apperr.NotFound, "没有该银行文件", "no such bank file")
+	return s.Payroll.BankFile(r.Context(), p, r.PathValue("month"), r.PathValue("county"), r.PathValue("name"))
 }
 
 func sendFile(w http.ResponseWriter, name, contentType string, data []byte) {

@@ -10,6 +10,7 @@ import (
 
 	"safetynet/internal/access"
 	"safetynet/internal/apptest"
+	"safetynet/internal/audit"
 	"safetynet/internal/payroll"
 	"safetynet/internal/registry"
 	"safetynet/internal/synth"
@@ -77,6 +78,17 @@ func TestPayrollAPIAndPages(t *testing.T) {
 	}
 	if again := a.Do(t, "GET", ex.Files[0].URL, fin, nil); again.Body != file.Body {
 		t.Errorf("bank file differs when fetched again")
+	}
+	// Every action and every download of a bank file is in the audit log.
+	for action, want := range map[string]int{"payroll.run": 1, "payroll.check": 1, "payroll.approve": 1, "payroll.export": 1, "payroll.bankfile": 2} {
+		f := audit.Filter{Action: action, Limit: 10, SubjectType: "payroll"}
+		if action == "payroll.bankfile" {
+			f.SubjectType = "bank_file"
+		}
+		es, _, err := a.Audit.Search(context.Background(), f)
+		if err != nil || len(es) != want {
+			t.Errorf("audit %s: %d entries, %v; want %d", action, len(es), err, want)
+		}
 	}
 	if res := a.Do(t, "GET", ex.Files[0].URL, lq, nil); res.Code != http.StatusForbidden {
 		t.Errorf("approver downloads a bank file: %d; want 403", res.Code)
