@@ -148,3 +148,35 @@ func init() {
 		}
 	}
 }
+
+// ---- Payroll (社会化发放): the monthly payroll, bank files, returns ----
+//
+// Kept in a block of their own so the payroll branch merges cleanly: the
+// permissions and their grants are added to the table above by init.
+
+// The payroll permissions.
+const (
+	PayrollRead    Permission = "payroll.read"    // see payrolls, their totals and rosters
+	PayrollPrepare Permission = "payroll.prepare" // run, check, adjust, export bank files, import returns, reconcile
+	PayrollApprove Permission = "payroll.approve" // approve a county's month (its spending is posted to the funds)
+)
+
+// payrollGrants: finance officers prepare the payroll; county approvers
+// approve it for their county, the province administrator for all;
+// prefecture officers and auditors read.
+var payrollGrants = map[Role][]Permission{
+	ProvinceAdmin:     {PayrollRead, PayrollPrepare, PayrollApprove},
+	FinanceOfficer:    {PayrollRead, PayrollPrepare},
+	CountyApprover:    {PayrollRead, PayrollApprove},
+	PrefectureOfficer: {PayrollRead},
+	Auditor:           {PayrollRead},
+}
+
+func init() {
+	for r, ps := range payrollGrants {
+		grants[r] = append(grants[r], ps...)
+		for _, p := range ps {
+			grantSet[r][p] = true
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"safetynet/internal/audit"
 	"safetynet/internal/casework"
 	"safetynet/internal/funds"
+	"safetynet/internal/payroll"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -48,7 +49,10 @@ type App struct {
 	// connections, requests, paper replies and reports; Verify is its
 	// online comparison.
 	VerifyCentre *verify.Centre
-	Log          *slog.Logger
+	// Payroll is the monthly payroll; its Ledger (the funds ledger) is
+	// wired where the funds service exists.
+	Payroll *payroll.Service
+	Log     *slog.Logger
 }
 
 // Options tune Build; the zero value is production.
@@ -90,6 +94,9 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 	a.Verify = &verify.Service{Store: db.Verify(), Policy: a.PolicyService, Audit: a.Audit, Tx: db, Now: opt.Now}
 	a.VerifyCentre = &verify.Centre{Store: db.VerifyCase(), Households: db.Registry(), Checker: a.Verify,
 		Policy: a.PolicyService, Cases: a.Casework, Tx: db, Audit: a.Audit, Now: opt.Now}
+	a.Payroll = &payroll.Service{Store: db.Payroll(), Tx: db, Audit: a.Audit, Policy: a.PolicyService,
+		Divisions: a.Divisions, Now: opt.Now}
+	a.Payroll.Ledger = payrollLedger{a.Funds}
 	return a, nil
 }
 
@@ -97,5 +104,6 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 func (a *App) Server() (*web.Server, error) {
 	return web.New(web.Services{Access: a.Access, Registry: a.Registry, Divisions: a.Divisions, Audit: a.Audit,
 		Policy: a.PolicyService, Calendar: a.Calendar, DB: a.DB, Version: Version, Casework: a.Casework,
-		Funds: a.Funds, Verify: a.VerifyCentre}, a.Log)
+		Funds: a.Funds, Verify: a.VerifyCentre,
+		Payroll: a.Payroll}, a.Log)
 }

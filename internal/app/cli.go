@@ -72,6 +72,9 @@ commands:
   audit verify [--db DSN]                         walk the audit hash chain
   synth --scale small|county|yunnan [--seed N] (--out DIR | --db DSN) [--workers N]   generate the synthetic province
   bench search [--db DSN] [--n N] [--concurrency C]   time look-ups by resident ID on a loaded registry
+  bench payroll [--db DSN] [--month YYYY-MM] [--out DIR]   time the province's payroll: run, approve, bank files
+  payroll run|check|approve|export|reconcile|show --month YYYY-MM [--region CODE] [--out DIR] [--db DSN]
+  payroll return FILE | adjust | roster | list    bank returns, adjustment lines, village rosters, months
   calc [--db DSN]                                 compute a benefit: JSON request on stdin (--db adds published policy versions)
   policy list [--region CODE] | policy publish FILE   [--db DSN]
   calendar import FILE | calendar show YEAR       [--db DSN]
@@ -113,6 +116,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = runExport(ctx, args[1:], env)
 	case "bench":
 		err = runBench(ctx, args[1:], env)
+	case "payroll":
+		err = runPayroll(ctx, args[1:], env)
 	case "synth":
 		err = runSynth(ctx, args[1:], env)
 	case "funds":

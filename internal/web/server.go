@@ -19,6 +19,7 @@ import (
 	"safetynet/internal/audit"
 	"safetynet/internal/casework"
 	"safetynet/internal/funds"
+	"safetynet/internal/payroll"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/verify"
@@ -44,6 +45,7 @@ type Services struct {
 	Casework  *casework.Service // intake and the case workflow
 	Funds     *funds.Service    // budgets, allocations, spending, the incentive pool
 	Verify    *verify.Centre    // the verification centre: authorizations, requests, reports
+	Payroll   *payroll.Service  // the monthly payroll, bank files, rosters
 	Version   string
 	Now       func() time.Time
 }
@@ -131,6 +133,7 @@ func (s *Server) routes() {
 	s.caseRoutes()
 	s.fundsRoutes()
 	s.verifyRoutes()
+	s.payrollRoutes()
 
 	s.uiRoutes()
 }

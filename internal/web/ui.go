@@ -166,6 +166,7 @@ func nav(p access.Principal, path string) []navItem {
 		{"/cases/board", "nav.board", access.Supervise},
 		{"/staff-relatives", "nav.relatives", access.SeeFullID},
 		{"/verification", "nav.verify", access.VerifyCentre},
+		{"/payroll", "nav.payroll", access.PayrollRead},
 		{"/calc", "nav.calc", access.Calculate},
 		{"/funds", "nav.funds", access.FundsRead},
 		{"/policy", "nav.policy", access.DivisionBrowse},
