@@ -29,11 +29,11 @@ var (
 	stampCols = []string{"created_at", "updated_at"}
 )
 
-// personRow returns the values of a person row for member m of h, with
-// times (created, updated) unless they are shared.
-func personRow(m *registry.Member, h *registry.Household, times ...any) []any {
+// personRow appends to row the values of a person row for member m of h,
+// with times (created, updated) unless they are shared. Callers pass a
+// buffer of their stack (rowBuf): a load adds millions of rows.
+func personRow(row []any, m *registry.Member, h *registry.Household, times ...any) []any {
 	full, abbr := registry.NameKeys(m.Name)
-	row := make([]any, 0, len(personCore)+len(times)+len(personOpt))
 	row = append(row, m.PersonID, nullString(m.IDNumber), m.Name, full, abbr, m.Sex, nullString(m.BirthDate), h.ID,
 		h.County, string(m.Relationship), m.Ethnicity, m.Phone)
 	row = append(row, times...)
@@ -41,6 +41,9 @@ func personRow(m *registry.Member, h *registry.Household, times ...any) []any {
 		m.Disability.Cert, int(m.SelfCare), m.Labour, m.SeriousIllness, m.Education, m.Employment, m.Excluded,
 		nullString(m.DeathDate))
 }
+
+// rowBuf holds the values of one row while it is queued.
+type rowBuf [32]any
 
 // newPersonBulk returns a bulk insert of person rows; with shared times
 // the created and updated times are shared columns of that value.
@@ -120,12 +123,13 @@ func (w *householdWriter) add(h *registry.Household) {
 	if !w.times {
 		times = []any{utc(h.CreatedAt), utc(h.UpdatedAt)}
 	}
-	hh := append([]any{h.ID, h.County, h.Village, string(h.Area), h.Address, h.Version}, times...)
-	w.hh.add(append(hh, h.Bank.Bank, h.Bank.Account, h.Bank.Holder)...)
+	var buf rowBuf
+	hh := append(buf[:0], h.ID, h.County, h.Village, string(h.Area), h.Address, h.Version)
+	w.hh.add(append(append(hh, times...), h.Bank.Bank, h.Bank.Account, h.Bank.Holder)...)
 	for i := range h.Members {
 		m := &h.Members[i]
 		m.PersonID = NewID()
-		w.per.add(personRow(m, h, times...)...)
+		w.per.add(personRow(buf[:0], m, h, times...)...)
 	}
 	w.addItems(h, h.Members)
 }
@@ -598,7 +602,7 @@ func (s *RegistryStore) SaveHousehold(ctx context.Context, h *registry.Household
 			full, abbr := registry.NameKeys(m.Name)
 			if m.PersonID == 0 {
 				m.PersonID = NewID()
-				newcomers.add(personRow(m, h, utc(h.UpdatedAt), utc(h.UpdatedAt))...)
+				newcomers.add(personRow(nil, m, h, utc(h.UpdatedAt), utc(h.UpdatedAt))...)
 			} else if _, err := s.db.exec(ctx, `UPDATE persons SET name = ?, name_py = ?, name_abbr = ?, household_id = ?,
 				county = ?, relationship = ?, ethnicity = ?, marital = ?, disability_category = ?, disability_grade = ?,
 				disability_cert = ?, self_care = ?, labour = ?, serious_illness = ?, education = ?, employment = ?, phone = ?,
