@@ -182,4 +182,28 @@ func TestLoadKeepsEveryColumn(t *testing.T) {
 		}
 		check(t, stored)
 	})
+	t.Run("import with history", func(t *testing.T) {
+		hs := build(400, stamp, 0)
+		c := registry.Change{Version: 1, At: stamp, Actor: "clerk", Action: "import", Reason: "批量导入 a.csv", Summary: "批量导入新建"}
+		if err := st.ImportHouseholds(ctx, hs, c); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hs {
+			p, err := st.PersonByIDNumber(ctx, h.Members[0].IDNumber)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hist, err := st.History(ctx, p.HouseholdID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(hist) != 1 || !hist[0].At.Equal(c.At) {
+				t.Fatalf("history of %d = %+v", p.HouseholdID, hist)
+			}
+			hist[0].At = c.At
+			if hist[0] != c {
+				t.Fatalf("history of %d = %+v, want %+v", p.HouseholdID, hist[0], c)
+			}
+		}
+	})
 }
