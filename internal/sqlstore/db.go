@@ -326,3 +326,6 @@ func (db *DB) ExecForTest(ctx context.Context, q string) error {
 	_, err := db.exec(ctx, q)
 	return err
 }
+
+// InTx reports whether ctx carries a transaction (audit.TxReporter).
+func (db *DB) InTx(ctx context.Context) bool { return InTx(ctx) }
