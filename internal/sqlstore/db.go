@@ -303,12 +303,14 @@ type stmtCache struct {
 	closed  bool
 }
 
-// Statements longer than maxStmtText (long IN lists of varying length)
-// are not kept, nor more than maxStmts of a pool: past that, statements
-// are compiled per call as they would be without a cache.
+// Statements longer than maxStmtText or with more than maxStmtParams
+// parameters (IN lists, whose length varies from call to call) are not
+// kept, nor more than maxStmts of a pool: past that, statements are
+// compiled per call as they would be without a cache.
 const (
-	maxStmtText = 1000
-	maxStmts    = 256
+	maxStmtText   = 1000
+	maxStmtParams = 32
+	maxStmts      = 256
 )
 
 // prepared returns the statement for query ready to run in ctx: on the
@@ -319,7 +321,7 @@ const (
 // transaction, so the statement is prepared on it in the background, once
 // the transaction has ended.
 func (db *DB) prepared(ctx context.Context, query string, write bool) *sql.Stmt {
-	if db.dialect != SQLite || len(query) > maxStmtText {
+	if db.dialect != SQLite || len(query) > maxStmtText || strings.Count(query, "?") > maxStmtParams {
 		return nil
 	}
 	tx, inTx := ctx.Value(txKey{}).(*sql.Tx)
