@@ -123,8 +123,8 @@ type importPlan struct {
 // planImport sorts the file's households into new, changed and repeated
 // ones, rejecting in f those that cannot load.
 func (s *Service) planImport(ctx context.Context, by access.Principal, f *ImportFile) (importPlan, error) {
-	var plan importPlan
-	var ids []string
+	plan := importPlan{fresh: make([]Household, 0, len(f.Households))}
+	ids := make([]string, 0, f.Rows)
 	for _, ih := range f.Households {
 		for _, m := range ih.Household.Members {
 			ids = append(ids, m.IDNumber)

@@ -61,7 +61,9 @@ func (db *DB) DeferIndexes(ctx context.Context) (rebuild func(context.Context) e
 			_, err := db.exec(ctx, `ANALYZE`)
 			return err
 		}
-		_, err := db.exec(ctx, `ANALYZE`)
-		return err
+		if _, err := db.exec(ctx, `ANALYZE`); err != nil {
+			return err
+		}
+		return dropStat4(ctx, db.write)
 	}, nil
 }

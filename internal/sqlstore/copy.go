@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -50,10 +49,7 @@ type copyTable struct {
 // the values COPY's binary format will not take as they are: dates given
 // as text become time.Time.
 func (b *bulkInsert) copyRows(dateCols ...string) copyTable {
-	name := strings.TrimPrefix(strings.TrimPrefix(b.prefix, "INSERT INTO "), "INSERT OR ROLLBACK INTO ")
-	name = name[:strings.IndexByte(name, ' ')]
-	open := strings.IndexByte(b.prefix, '(')
-	cols := strings.Split(b.prefix[open+1:strings.IndexByte(b.prefix, ')')], ", ")
+	name, cols := b.table, b.cols
 	var dates []int
 	for i, c := range cols {
 		for _, d := range dateCols {

@@ -49,6 +49,8 @@ type DB struct {
 
 	rebindMu    sync.RWMutex
 	rebindCache map[string]string
+
+	stmts stmtCache
 }
 
 // Open opens the database named by dsn: "sqlite:PATH" (or a bare path, or
@@ -94,6 +96,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	if err := dropStat4(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", readDSN)
 	if err != nil {
 		w.Close()
@@ -124,6 +130,15 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close closes every pool.
 func (db *DB) Close() error {
+	db.stmts.mu.Lock()
+	db.stmts.closed = true
+	for _, m := range []map[string]*sql.Stmt{db.stmts.read, db.stmts.write} {
+		for _, st := range m {
+			st.Close()
+		}
+	}
+	db.stmts.read, db.stmts.write = nil, nil
+	db.stmts.mu.Unlock()
 	err := db.write.Close()
 	if db.read != db.write {
 		if e := db.read.Close(); err == nil {
@@ -217,12 +232,20 @@ func (db *DB) writer(ctx context.Context) querier {
 
 // exec runs a statement written with ? placeholders.
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := db.prepared(ctx, query, true); st != nil {
+		res, err := st.ExecContext(ctx, args...)
+		return res, translate(err)
+	}
 	res, err := db.writer(ctx).ExecContext(ctx, db.rebind(query), args...)
 	return res, translate(err)
 }
 
 // query runs a read written with ? placeholders.
 func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := db.prepared(ctx, query, false); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, translate(err)
+	}
 	rows, err := db.reader(ctx).QueryContext(ctx, db.rebind(query), args...)
 	return rows, translate(err)
 }
@@ -230,13 +253,131 @@ func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 // queryRow runs a single-row read written with ? placeholders. Scan errors
 // must go through translate.
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.prepared(ctx, query, false); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.reader(ctx).QueryRowContext(ctx, db.rebind(query), args...)
 }
 
 // queryRowW is queryRow on the writer (for INSERT … RETURNING and reads
 // that must see the writer's own uncommitted state outside a tx).
 func (db *DB) queryRowW(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.prepared(ctx, query, true); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.writer(ctx).QueryRowContext(ctx, db.rebind(query), args...)
+}
+
+// dropStat4 empties sqlite_stat4, the index samples that SQLite's ANALYZE
+// collects besides sqlite_stat1's averages. With samples, SQLite recompiles
+// a statement that compares an indexed column with a parameter whenever
+// the parameter's value changes: every look-up by resident ID was compiled
+// anew (13% of the CPU of the look-up benchmark), whatever statements the
+// store keeps prepared. The store's reads are key and prefix look-ups that
+// the averages plan as well. Readers opened later load the statistics
+// without samples; the writer reloads them here.
+func dropStat4(ctx context.Context, w *sql.DB) error {
+	var n int
+	if err := w.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat4'`).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	if err := w.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM sqlite_stat4 LIMIT 1)`).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	if _, err := w.ExecContext(ctx, `DELETE FROM sqlite_stat4`); err != nil {
+		return err
+	}
+	_, err := w.ExecContext(ctx, `ANALYZE sqlite_schema`)
+	return err
+}
+
+// stmtCache keeps SQLite statements prepared, by SQL text, for each pool.
+// SQLite compiles a statement in tens of microseconds, more than a look-up
+// by key costs, and the store runs the same few hundred statements over
+// and over. (pgx keeps its own cache of prepared statements.)
+type stmtCache struct {
+	mu      sync.Mutex
+	read    map[string]*sql.Stmt
+	write   map[string]*sql.Stmt
+	warming map[string]bool
+	closed  bool
+}
+
+// Statements longer than maxStmtText or with more than maxStmtParams
+// parameters (IN lists, whose length varies from call to call) are not
+// kept, nor more than maxStmts of a pool: past that, statements are
+// compiled per call as they would be without a cache.
+const (
+	maxStmtText   = 1000
+	maxStmtParams = 32
+	maxStmts      = 256
+)
+
+// prepared returns the statement for query ready to run in ctx: on the
+// writer when ctx carries a transaction (bound to it) or write is set, on
+// the read pool otherwise. It returns nil when query is to run unprepared:
+// on PostgreSQL, a long or surplus query, or a first use inside a
+// transaction. The single writer connection is then busy with that
+// transaction, so the statement is prepared on it in the background, once
+// the transaction has ended.
+func (db *DB) prepared(ctx context.Context, query string, write bool) *sql.Stmt {
+	if db.dialect != SQLite || len(query) > maxStmtText || strings.Count(query, "?") > maxStmtParams {
+		return nil
+	}
+	tx, inTx := ctx.Value(txKey{}).(*sql.Tx)
+	c := &db.stmts
+	pool, cache := db.read, &c.read
+	if write || inTx {
+		pool, cache = db.write, &c.write
+	}
+	c.mu.Lock()
+	st, ok := (*cache)[query]
+	if !ok && (c.closed || len(*cache) >= maxStmts || (inTx && c.warming[query])) {
+		c.mu.Unlock()
+		return nil
+	}
+	if !ok && inTx {
+		if c.warming == nil {
+			c.warming = map[string]bool{}
+		}
+		c.warming[query] = true
+	}
+	c.mu.Unlock()
+	if !ok {
+		if inTx {
+			go db.keep(context.WithoutCancel(ctx), pool, cache, query)
+			return nil
+		}
+		if st = db.keep(ctx, pool, cache, query); st == nil {
+			return nil
+		}
+	}
+	if inTx {
+		return tx.StmtContext(ctx, st)
+	}
+	return st
+}
+
+// keep prepares query on pool and caches it, unless another caller did
+// first or the database is closed.
+func (db *DB) keep(ctx context.Context, pool *sql.DB, cache *map[string]*sql.Stmt, query string) *sql.Stmt {
+	st, err := pool.PrepareContext(ctx, query)
+	c := &db.stmts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.warming, query)
+	if err != nil {
+		return nil
+	}
+	if old, ok := (*cache)[query]; ok || c.closed {
+		st.Close()
+		return old
+	}
+	if *cache == nil {
+		*cache = map[string]*sql.Stmt{}
+	}
+	(*cache)[query] = st
+	return st
 }
 
 // rebind turns ? placeholders into $1, $2… for PostgreSQL. Question marks
@@ -326,3 +467,6 @@ func (db *DB) ExecForTest(ctx context.Context, q string) error {
 	_, err := db.exec(ctx, q)
 	return err
 }
+
+// InTx reports whether ctx carries a transaction (audit.TxReporter).
+func (db *DB) InTx(ctx context.Context) bool { return InTx(ctx) }

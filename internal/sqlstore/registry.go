@@ -17,24 +17,65 @@ var _ registry.Store = (*RegistryStore)(nil)
 // Registry returns the registry store of db.
 func (db *DB) Registry() *RegistryStore { return &RegistryStore{db} }
 
-var personCols = []string{"id", "id_number", "internal_key", "name", "name_py", "name_abbr", "sex", "birth_date",
-	"household_id", "county", "relationship", "ethnicity", "marital", "disability_category", "disability_grade",
-	"disability_cert", "self_care", "labour", "serious_illness", "education", "employment", "phone", "excluded",
-	"death_date", "created_at", "updated_at"}
+// Person rows have the columns a member always fills, then the created
+// and updated times (unless they are shared columns of the load), then
+// the optional detail that most members leave empty (see
+// bulkInsert.optional).
+var (
+	personCore = []string{"id", "id_number", "name", "name_py", "name_abbr", "sex", "birth_date", "household_id",
+		"county", "relationship", "ethnicity", "phone"}
+	personOpt = []string{"internal_key", "marital", "disability_category", "disability_grade", "disability_cert",
+		"self_care", "labour", "serious_illness", "education", "employment", "excluded", "death_date"}
+	stampCols = []string{"created_at", "updated_at"}
+)
 
-// personRow returns the values of personCols for member m of h.
-func personRow(m *registry.Member, h *registry.Household, created, updated time.Time) []any {
+// personRow appends to row the values of a person row for member m of h,
+// with times (created, updated) unless they are shared. Callers pass a
+// buffer of their stack (rowBuf): a load adds millions of rows.
+func personRow(row []any, m *registry.Member, h *registry.Household, times ...any) []any {
 	full, abbr := registry.NameKeys(m.Name)
-	return []any{m.PersonID, nullString(m.IDNumber), nullString(m.InternalKey), m.Name, full, abbr, m.Sex,
-		nullString(m.BirthDate), h.ID, h.County, string(m.Relationship), m.Ethnicity, m.Marital, m.Disability.Category,
-		m.Disability.Grade, m.Disability.Cert, int(m.SelfCare), m.Labour, m.SeriousIllness, m.Education, m.Employment,
-		m.Phone, m.Excluded, nullString(m.DeathDate), created, updated}
+	row = append(row, m.PersonID, nullString(m.IDNumber), m.Name, full, abbr, m.Sex, nullString(m.BirthDate), h.ID,
+		h.County, string(m.Relationship), m.Ethnicity, m.Phone)
+	row = append(row, times...)
+	return append(row, nullString(m.InternalKey), m.Marital, m.Disability.Category, m.Disability.Grade,
+		m.Disability.Cert, int(m.SelfCare), m.Labour, m.SeriousIllness, m.Education, m.Employment, m.Excluded,
+		nullString(m.DeathDate))
+}
+
+// rowBuf holds the values of one row while it is queued.
+type rowBuf [32]any
+
+// newPersonBulk returns a bulk insert of person rows; with shared times
+// the created and updated times are shared columns of that value.
+func (db *DB) newPersonBulk(times ...any) *bulkInsert {
+	return db.newStampedBulk("persons", personCore, personOpt, times)
+}
+
+// newStampedBulk returns a bulk insert into table of rows with the
+// columns core, the created and updated times, then the optional ones
+// opt. With times given, the times are shared columns of those values,
+// and rows leave them out.
+func (db *DB) newStampedBulk(table string, core, opt []string, times []any) *bulkInsert {
+	var cols []string
+	cols = append(cols, core...)
+	if len(times) == 0 {
+		cols = append(cols, stampCols...)
+	}
+	cols = append(cols, opt...)
+	b := db.newBulk(table, cols...).optional(len(opt))
+	if len(times) > 0 {
+		b.share(stampCols, times...)
+	}
+	return b
 }
 
 // householdWriter inserts households with everything they hold, batched,
 // and their first history entries when chg is set.
 type householdWriter struct {
 	hh, per, inc, ast, exp, enr, chg *bulkInsert
+	// times: the households' created_at and updated_at are shared columns,
+	// the same for every household written (a load stamps them all alike).
+	times bool
 }
 
 // set lists the writer's tables parents first, the order they flush in.
@@ -42,16 +83,24 @@ func (w *householdWriter) set() bulkSet {
 	return bulkSet{w.hh, w.per, w.inc, w.ast, w.exp, w.enr, w.chg}
 }
 
-func (s *RegistryStore) newWriter() *householdWriter {
+// newWriter returns a writer; with stamp (created, updated) given, every
+// household it writes must carry those times, which are then bound once
+// per statement rather than once per row.
+func (s *RegistryStore) newWriter(stamp ...time.Time) *householdWriter {
 	db := s.db
+	var times []any
+	if len(stamp) == 2 {
+		times = []any{utc(stamp[0]), utc(stamp[1])}
+	}
 	return &householdWriter{
-		hh: db.newBulk("households", "id", "county", "village", "area", "address", "bank_name", "bank_account",
-			"bank_holder", "created_at", "updated_at", "version"),
-		per: db.newBulk("persons", personCols...),
-		inc: db.newBulk("income_items", "id", "household_id", "person_id", "county", "kind", "amount", "per", "source"),
-		ast: db.newBulk("assets", "id", "household_id", "person_id", "county", "kind", "value", "vehicle_type", "area", "reg_no", "note"),
-		exp: db.newBulk("expenditures", "id", "household_id", "county", "kind", "amount", "per", "note"),
-		enr: db.newBulk("enrolments", "id", "household_id", "person_id", "county", "programme", "tier", "setting", "since", "until"),
+		times: times != nil,
+		hh: db.newStampedBulk("households", []string{"id", "county", "village", "area", "address", "version"},
+			[]string{"bank_name", "bank_account", "bank_holder"}, times),
+		per: db.newPersonBulk(times...),
+		inc: db.newBulk("income_items", "id", "household_id", "person_id", "county", "kind", "amount", "per", "source").optional(1),
+		ast: db.newBulk("assets", "id", "household_id", "person_id", "county", "kind", "value", "vehicle_type", "area", "reg_no", "note").optional(4),
+		exp: db.newBulk("expenditures", "id", "household_id", "county", "kind", "amount", "per", "note").optional(1),
+		enr: db.newBulk("enrolments", "id", "household_id", "person_id", "county", "programme", "since", "tier", "setting", "until").optional(3),
 	}
 }
 
@@ -70,13 +119,17 @@ func (w *householdWriter) add(h *registry.Household) {
 	if h.Version == 0 {
 		h.Version = 1
 	}
-	created, updated := utc(h.CreatedAt), utc(h.UpdatedAt)
-	w.hh.add(h.ID, h.County, h.Village, string(h.Area), h.Address, h.Bank.Bank, h.Bank.Account,
-		h.Bank.Holder, created, updated, h.Version)
+	var times []any
+	if !w.times {
+		times = []any{utc(h.CreatedAt), utc(h.UpdatedAt)}
+	}
+	var buf rowBuf
+	hh := append(buf[:0], h.ID, h.County, h.Village, string(h.Area), h.Address, h.Version)
+	w.hh.add(append(append(hh, times...), h.Bank.Bank, h.Bank.Account, h.Bank.Holder)...)
 	for i := range h.Members {
 		m := &h.Members[i]
 		m.PersonID = NewID()
-		w.per.add(personRow(m, h, created, updated)...)
+		w.per.add(personRow(buf[:0], m, h, times...)...)
 	}
 	w.addItems(h, h.Members)
 }
@@ -116,7 +169,7 @@ func (w *householdWriter) addItems(h *registry.Household, members []registry.Mem
 		if e.PersonID < 0 {
 			e.PersonID = person(e.PersonID).(int64)
 		}
-		w.enr.add(NewID(), h.ID, nullID(e.PersonID), h.County, e.Programme, e.Tier, e.Setting, e.Since, nullString(e.Until))
+		w.enr.add(NewID(), h.ID, nullID(e.PersonID), h.County, e.Programme, e.Since, e.Tier, e.Setting, nullString(e.Until))
 	}
 }
 
@@ -145,18 +198,16 @@ func (s *RegistryStore) load(ctx context.Context, hs []registry.Household, c *re
 	if s.db.dialect == Postgres && !InTx(ctx) && len(hs) > 1 {
 		return s.copyLoad(ctx, hs, c, done...)
 	}
+	now := time.Now()
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
-		w := s.newWriter()
-		if c != nil {
-			w.chg = s.db.newBulk("household_changes", "id", "household_id", "county", "version", "at", "actor", "action", "reason", "summary")
-		}
+		w := s.loadWriter(hs, c, now)
 		set := w.set()
 		defer set.close()
 		for i := range hs {
-			h := prepareLoad(hs[i])
+			h := prepareLoad(hs[i], now)
 			w.add(&h)
 			if c != nil {
-				w.chg.add(NewID(), h.ID, h.County, h.Version, utc(c.At), c.Actor, c.Action, c.Reason, c.Summary)
+				w.chg.add(NewID(), h.ID, h.County, h.Version)
 			}
 			for _, f := range done {
 				f(i, h)
@@ -172,16 +223,14 @@ func (s *RegistryStore) load(ctx context.Context, hs []registry.Household, c *re
 // copyLoad is load on PostgreSQL with COPY: the rows are queued as for
 // INSERTs, then copied in one transaction.
 func (s *RegistryStore) copyLoad(ctx context.Context, hs []registry.Household, c *registry.Change, done ...func(int, registry.Household)) error {
-	w := s.newWriter()
-	if c != nil {
-		w.chg = s.db.newBulk("household_changes", "id", "household_id", "county", "version", "at", "actor", "action", "reason", "summary")
-	}
+	now := time.Now()
+	w := s.loadWriter(hs, c, now)
 	stored := make([]registry.Household, len(hs))
 	for i := range hs {
-		h := prepareLoad(hs[i])
+		h := prepareLoad(hs[i], now)
 		w.add(&h)
 		if c != nil {
-			w.chg.add(NewID(), h.ID, h.County, h.Version, utc(c.At), c.Actor, c.Action, c.Reason, c.Summary)
+			w.chg.add(NewID(), h.ID, h.County, h.Version)
 		}
 		stored[i] = h
 	}
@@ -202,20 +251,52 @@ func (s *RegistryStore) copyLoad(ctx context.Context, hs []registry.Household, c
 	return nil
 }
 
+// loadWriter returns the writer of a load of hs, with c as each
+// household's history entry when given. Columns whose values are the same
+// in every row are shared (bound once per statement): the history entry's
+// time, actor and text, and the households' times when they all carry the
+// same ones, as a load stamps them (now, where a household has none).
+func (s *RegistryStore) loadWriter(hs []registry.Household, c *registry.Change, now time.Time) *householdWriter {
+	var stamp []time.Time
+	if len(hs) > 0 {
+		created, updated := loadTimes(&hs[0], now)
+		stamp = []time.Time{created, updated}
+		for i := range hs[1:] {
+			if cr, up := loadTimes(&hs[i+1], now); !cr.Equal(created) || !up.Equal(updated) {
+				stamp = nil
+				break
+			}
+		}
+	}
+	w := s.newWriter(stamp...)
+	if c != nil {
+		w.chg = s.db.newBulk("household_changes", "id", "household_id", "county", "version").
+			share([]string{"at", "actor", "action", "reason", "summary"}, utc(c.At), c.Actor, c.Action, c.Reason, c.Summary)
+	}
+	return w
+}
+
+// loadTimes returns the created and updated times a load gives h.
+func loadTimes(h *registry.Household, now time.Time) (created, updated time.Time) {
+	created, updated = h.CreatedAt, h.UpdatedAt
+	if created.IsZero() {
+		created = now
+	}
+	if updated.IsZero() {
+		updated = created
+	}
+	return created, updated
+}
+
 // prepareLoad copies h's slices (IDs are assigned into them) and fills
-// the timestamps of a new household.
-func prepareLoad(h registry.Household) registry.Household {
+// the timestamps of a new household (now, where it has none).
+func prepareLoad(h registry.Household, now time.Time) registry.Household {
 	h.Members = append([]registry.Member(nil), h.Members...)
 	h.Incomes = append([]registry.Income(nil), h.Incomes...)
 	h.Assets = append([]registry.Asset(nil), h.Assets...)
 	h.Expenditures = append([]registry.Expenditure(nil), h.Expenditures...)
 	h.Enrolments = append([]registry.Enrolment(nil), h.Enrolments...)
-	if h.CreatedAt.IsZero() {
-		h.CreatedAt = time.Now()
-	}
-	if h.UpdatedAt.IsZero() {
-		h.UpdatedAt = h.CreatedAt
-	}
+	h.CreatedAt, h.UpdatedAt = loadTimes(&h, now)
 	return h
 }
 
@@ -514,14 +595,14 @@ func (s *RegistryStore) SaveHousehold(ctx context.Context, h *registry.Household
 		}
 		keep := make([]any, 0, len(h.Members)+1)
 		keep = append(keep, h.ID)
-		newcomers := s.db.newBulk("persons", personCols...)
+		newcomers := s.db.newPersonBulk()
 		defer newcomers.close()
 		for i := range h.Members {
 			m := &h.Members[i]
 			full, abbr := registry.NameKeys(m.Name)
 			if m.PersonID == 0 {
 				m.PersonID = NewID()
-				newcomers.add(personRow(m, h, utc(h.UpdatedAt), utc(h.UpdatedAt))...)
+				newcomers.add(personRow(nil, m, h, utc(h.UpdatedAt), utc(h.UpdatedAt))...)
 			} else if _, err := s.db.exec(ctx, `UPDATE persons SET name = ?, name_py = ?, name_abbr = ?, household_id = ?,
 				county = ?, relationship = ?, ethnicity = ?, marital = ?, disability_category = ?, disability_grade = ?,
 				disability_cert = ?, self_care = ?, labour = ?, serious_illness = ?, education = ?, employment = ?, phone = ?,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -200,5 +201,50 @@ func TestAuditConcurrentAppendsKeepTheChain(t *testing.T) {
 	}
 	if _, total, _ := l.Search(context.Background(), audit.Filter{RegionPrefix: "5303"}); total != 0 {
 		t.Fatalf("search outside the region found %d", total)
+	}
+}
+
+// Views recorded outside a transaction share commits (audit's group
+// commit); changes record inside their own transactions. Mixed and
+// concurrent, the chain stays whole and every acknowledged entry is there.
+func TestAuditGroupedViewsKeepTheChain(t *testing.T) {
+	t.Parallel()
+	db := apptest.OpenDB(t)
+	l := newLog(db)
+	ctx := context.Background()
+	who := audit.Actor{ID: 7, Name: "approver", Role: "county_approver", Region: "530102000000"}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16*25+4*10)
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 25 {
+				errs <- l.Record(ctx, who, audit.Event{Action: "person.view", SubjectType: "person",
+					SubjectID: fmt.Sprint(g, "-", i), SubjectRegion: "530102001001"})
+			}
+		})
+	}
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 10 {
+				errs <- db.WithTx(ctx, func(ctx context.Context) error {
+					return l.Record(ctx, who, audit.Event{Action: "household.update", SubjectType: "household",
+						SubjectID: fmt.Sprint(g, "-", i), SubjectRegion: "530102001001"})
+				})
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := l.Verify(ctx)
+	if err != nil || !rep.OK() || rep.Entries != 440 {
+		t.Fatalf("after grouped and single appends: %+v, %v", rep, err)
+	}
+	if _, total, err := l.Search(ctx, audit.Filter{Action: "person.view", Limit: 1}); err != nil || total != 400 {
+		t.Fatalf("views stored = %d, %v", total, err)
 	}
 }
