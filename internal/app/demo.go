@@ -61,7 +61,7 @@ func yuan(s string) money.Money {
 }
 
 // seedDemoFunds enters the year's budgets of the province, 昆明市 and two
-// of its counties, allocates down, posts the months' dibao payrolls and
+// of its counties, allocates down, runs and approves the months' payrolls (which post their spending) and
 // some temporary assistance, scores three counties and commits the
 // incentive pool.
 func seedDemoFunds(ctx context.Context, a *App, out io.Writer) error {
@@ -104,17 +104,29 @@ func seedDemoFunds(ctx context.Context, a *App, out io.Writer) error {
 			return err
 		}
 	}
-	// The months' payrolls so far (the payroll posts them; here by hand
-	// in its stead), and two temporary-assistance payments.
-	var ps []funds.Posting
-	for m := 1; m <= int(now.Month()); m++ {
+	// The months' payrolls so far, run, approved and exported for real:
+	// approval posts each county's spending to the ledger.
+	var posted int
+	for m := 1; m < int(now.Month()); m++ {
 		month := fmt.Sprintf("%d-%02d", year, m)
-		ps = append(ps,
-			funds.Posting{Ref: "DEMO-PAY-" + month + "-530102-dibao", Month: month, County: demoWuhua, Programme: "dibao", Amount: yuan("4150000")},
-			funds.Posting{Ref: "DEMO-PAY-" + month + "-530128-dibao", Month: month, County: demoLuquan, Programme: "dibao", Amount: yuan("8700000")},
-			funds.Posting{Ref: "DEMO-PAY-" + month + "-530102-tekun", Month: month, County: demoWuhua, Programme: "tekun", Amount: yuan("512000")})
+		for _, county := range []string{demoWuhua, demoLuquan} {
+			if _, err := a.Payroll.Run(ctx, by, month, county, false); err != nil {
+				return err
+			}
+			if _, err := a.Payroll.Check(ctx, by, month, county); err != nil {
+				return err
+			}
+			if _, err := a.Payroll.Approve(ctx, by, month, county); err != nil {
+				return err
+			}
+			if _, err := a.Payroll.Export(ctx, by, month, county); err != nil {
+				return err
+			}
+			posted++
+		}
 	}
-	if err := a.Funds.Post(ctx, by, ps); err != nil {
+	// This month's is a draft for the finance officer to check.
+	if _, err := a.Payroll.Run(ctx, by, fmt.Sprintf("%d-%02d", year, now.Month()), demoPrefecture, false); err != nil {
 		return err
 	}
 	for i, amt := range []string{"38500", "126000"} {
@@ -137,8 +149,8 @@ func seedDemoFunds(ctx context.Context, a *App, out io.Writer) error {
 	if _, err := a.Funds.CommitIncentive(ctx, by, year, funds.PoolParams{}, "云民发〔"+y+"〕21号"); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "演示数据 demo funds: %d budgets, %d allocations, %d payroll postings, 2 by hand, the %d incentive pool\n",
-		len(budgets), len(allocations), len(ps), year)
+	fmt.Fprintf(out, "演示数据 demo funds: %d budgets, %d allocations, %d county payrolls approved and posted, 2 by hand, the %d incentive pool\n",
+		len(budgets), len(allocations), posted, year)
 	return nil
 }
 
