@@ -79,6 +79,10 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 	a.Casework = &casework.Service{Store: db.Casework(), Households: db.Registry(), Registry: a.Registry,
 		Policy: a.PolicyService, Calendar: a.Calendar, Tx: db, Audit: a.Audit, Now: opt.Now}
 	a.Verify = &verify.Service{Store: db.Verify(), Policy: a.PolicyService, Audit: a.Audit, Tx: db, Now: opt.Now}
+	if path := db.FilePath(); path != "" {
+		// Beside an SQLite database, the column files of its snapshots.
+		a.Verify.ColumnDir = path + ".snapshots"
+	}
 	return a, nil
 }
 

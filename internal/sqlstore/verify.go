@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,6 +20,14 @@ import (
 type VerifyStore struct{ db *DB }
 
 var _ verify.Store = (*VerifyStore)(nil)
+
+// FilePath returns the SQLite database file, "" for PostgreSQL.
+func (db *DB) FilePath() string {
+	if db.dialect != SQLite {
+		return ""
+	}
+	return strings.TrimPrefix(db.dsn, "sqlite:")
+}
 
 // Verify returns the verification store of db.
 func (db *DB) Verify() *VerifyStore { return &VerifyStore{db} }

@@ -60,8 +60,10 @@ var ruleOrder = []string{"vehicle", "vehicle_undeclared", "houses", "business", 
 // it (either engine) before it is written as a Reason.
 type Hit struct {
 	HouseholdID int64
+	Village     string // the household's
 	Rule        string
 	IDNumber    string
+	Name        string // the member's name
 	N, M        int64       // counts: the member's vehicles, houses, businesses; M the household's houses
 	Value       money.Money // the member's highest vehicle value, or financial assets
 	Total       money.Money // the household's financial assets, or the member's declared ones
@@ -118,7 +120,11 @@ const disabledMobility = "残疾人专用"
 // Match applies the rules to household h and its facts.
 func Match(h *registry.Household, f *Facts, l Limits) []Hit {
 	var hits []Hit
-	add := func(x Hit) { x.HouseholdID = h.ID; hits = append(hits, x) }
+	names := map[string]string{}
+	for _, m := range h.Members {
+		names[m.IDNumber] = m.Name
+	}
+	add := func(x Hit) { x.HouseholdID, x.Village, x.Name = h.ID, h.Village, names[x.IDNumber]; hits = append(hits, x) }
 	a := l.Assets
 	// Declared assets by member ID.
 	memberOf := map[int64]string{}
@@ -129,16 +135,22 @@ func Match(h *registry.Household, f *Facts, l Limits) []Hit {
 			inHousehold[m.IDNumber] = true
 		}
 	}
-	declaredPlate := map[string]registry.Asset{}
+	declaredPlate, exemptPlate := map[string]bool{}, map[string]bool{}
 	declaredFin := map[string]money.Money{}
 	for _, as := range h.Assets {
 		switch as.Kind {
 		case "vehicle":
-			declaredPlate[as.RegNo] = as
+			declaredPlate[as.RegNo] = true
+			if strings.Contains(as.VehicleType, disabledMobility) || strings.Contains(as.Note, disabledMobility) {
+				exemptPlate[as.RegNo] = true
+			}
 		case "deposit", "securities":
+			// An asset of the household (no member) is the head's.
 			owner := memberOf[as.PersonID]
-			if as.PersonID == 0 && len(h.Members) > 0 {
-				owner = h.Members[0].IDNumber
+			if as.PersonID == 0 {
+				if head, ok := h.Head(); ok {
+					owner = head.IDNumber
+				}
 			}
 			declaredFin[owner] += as.Value
 		}
@@ -176,10 +188,10 @@ func Match(h *registry.Household, f *Facts, l Limits) []Hit {
 			r := &recs[j]
 			switch r.Source {
 			case "vehicles":
-				as, declared := declaredPlate[r.Ref]
-				if declared && (strings.Contains(as.VehicleType, disabledMobility) || strings.Contains(as.Note, disabledMobility)) {
+				if exemptPlate[r.Ref] {
 					continue
 				}
+				declared := declaredPlate[r.Ref]
 				if r.Amount > a.VehicleValue.Money() {
 					vOver++
 					vOverMax = max(vOverMax, r.Amount)
@@ -317,15 +329,11 @@ func RuleVerdict(rule string, a policy.AssetParams) Verdict {
 	return NeedsCheck
 }
 
-// Reasons writes hits as reasons, naming the members (names from h).
-func Reasons(h *registry.Household, hits []Hit, a policy.AssetParams) []Reason {
-	names := map[string]string{}
-	for _, m := range h.Members {
-		names[m.IDNumber] = m.Name
-	}
+// Reasons writes hits as reasons, naming the members.
+func Reasons(hits []Hit, a policy.AssetParams) []Reason {
 	out := make([]Reason, 0, len(hits))
 	for _, x := range hits {
-		out = append(out, x.Reason(names[x.IDNumber], a))
+		out = append(out, x.Reason(x.Name, a))
 	}
 	return out
 }
