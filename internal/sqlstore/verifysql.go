@@ -9,6 +9,9 @@ import (
 	"safetynet/internal/verify"
 )
 
+// debugSQL, set by tests, receives the statement of SQLHits.
+var debugSQL func(q string, args []any)
+
 // SQLHits runs verification's rules (verify.Match, rule by rule) as one
 // SQL statement inside the database over the recipients of a county: the
 // joins of members with the snapshots' records, the aggregates and the
@@ -48,30 +51,30 @@ func (s *VerifyStore) SQLHits(ctx context.Context, county, asOf string, snaps []
 			int64(a.DepositMonths), int64(a.DepositMonthsHardship), int64(urban), int64(rural), int64(a.UndeclaredTolerance.Money()))
 	}
 	q.WriteString(`),
-hh AS (SELECT h.id, h.village, h.area FROM households h WHERE h.county = ? AND ` + activeEnrolment + `),
-mem AS (SELECT p.id AS person_id, p.household_id, p.id_number, p.name,
+hh AS MATERIALIZED (SELECT h.id, h.village, h.area FROM households h WHERE h.county = ? AND ` + activeEnrolment + `),
+mem AS MATERIALIZED (SELECT p.id AS person_id, p.household_id, p.id_number, p.name,
 		CAST(substr(p.id_number, 1, 17) AS BIGINT) * 11 +
 			CASE WHEN substr(p.id_number, 18, 1) = 'X' THEN 10 ELSE CAST(substr(p.id_number, 18, 1) AS BIGINT) END AS pid,
 		CASE WHEN p.excluded = '' AND (p.death_date IS NULL OR p.death_date = '') THEN 1 ELSE 0 END AS counts,
 		CASE WHEN p.death_date IS NULL OR p.death_date = '' THEN 1 ELSE 0 END AS alive
 	FROM persons p JOIN hh ON hh.id = p.household_id
 	WHERE p.id_number IS NOT NULL AND length(p.id_number) = 18),
-hp AS (SELECT hh.id, hh.village, pol.vlimit, pol.maxh, pol.bizok, pol.tol,
+hp AS MATERIALIZED (SELECT hh.id, hh.village, pol.vlimit, pol.maxh, pol.bizok, pol.tol,
 		CASE WHEN hh.area = 'urban' THEN pol.ustd ELSE pol.rstd END AS std, pol.months, pol.hmonths
 	FROM hh JOIN pol ON pol.village = hh.village),
-veh AS (SELECT m.household_id, m.id_number, m.name, r.amount, hp.vlimit,
+veh AS MATERIALIZED (SELECT m.household_id, m.id_number, m.name, r.amount, hp.vlimit,
 		CASE WHEN EXISTS (SELECT 1 FROM assets a WHERE a.household_id = m.household_id AND a.kind = 'vehicle' AND a.reg_no = r.ref)
 			THEN 1 ELSE 0 END AS declared
-	FROM mem m JOIN dataset_records r ON r.snapshot_id = ? AND r.pid = m.pid JOIN hp ON hp.id = m.household_id
-	WHERE m.counts = 1 AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.household_id = m.household_id AND a.kind = 'vehicle'
+	FROM mem m CROSS JOIN dataset_records r JOIN hp ON hp.id = m.household_id
+	WHERE r.snapshot_id = ? AND r.pid = m.pid AND +m.counts = 1 AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.household_id = m.household_id AND a.kind = 'vehicle'
 		AND a.reg_no = r.ref AND (a.vehicle_type LIKE '%残疾人专用%' OR a.note LIKE '%残疾人专用%'))),
 hs AS (SELECT m.household_id, m.id_number, m.name, COUNT(*) AS n
-	FROM mem m JOIN dataset_records r ON r.snapshot_id = ? AND r.pid = m.pid
-	WHERE m.counts = 1 AND r.kind = '住宅' GROUP BY m.household_id, m.id_number, m.name),
+	FROM mem m CROSS JOIN dataset_records r
+	WHERE r.snapshot_id = ? AND r.pid = m.pid AND +m.counts = 1 AND r.kind = '住宅' GROUP BY m.household_id, m.id_number, m.name),
 hst AS (SELECT household_id, SUM(n) AS total FROM hs GROUP BY household_id),
-fin AS (SELECT m.household_id, m.id_number, m.name, SUM(r.amount) AS amt
-	FROM mem m JOIN dataset_records r ON r.snapshot_id IN (?, ?) AND r.pid = m.pid
-	WHERE m.counts = 1 GROUP BY m.household_id, m.id_number, m.name),
+fin AS MATERIALIZED (SELECT m.household_id, m.id_number, m.name, SUM(r.amount) AS amt
+	FROM mem m CROSS JOIN dataset_records r
+	WHERE r.snapshot_id IN (?, ?) AND r.pid = m.pid AND +m.counts = 1 GROUP BY m.household_id, m.id_number, m.name),
 fint AS (SELECT household_id, SUM(amt) AS total FROM fin GROUP BY household_id),
 cnt AS (SELECT p.household_id,
 		SUM(CASE WHEN p.excluded = '' AND (p.death_date IS NULL OR p.death_date = '') THEN 1 ELSE 0 END) AS counted,
@@ -97,8 +100,8 @@ SELECT hs.household_id, 'houses', hs.id_number, hs.name, hs.n, hst.total, 0, 0, 
 	FROM hs JOIN hst ON hst.household_id = hs.household_id JOIN hp ON hp.id = hs.household_id WHERE hst.total > hp.maxh
 UNION ALL
 SELECT m.household_id, 'business', m.id_number, m.name, COUNT(*), 0, 0, 0, 0, ''
-	FROM mem m JOIN dataset_records r ON r.snapshot_id = ? AND r.pid = m.pid JOIN hp ON hp.id = m.household_id
-	WHERE m.counts = 1 AND r.status IN ('存续', '在业') AND hp.bizok = 0 GROUP BY m.household_id, m.id_number, m.name
+	FROM mem m CROSS JOIN dataset_records r JOIN hp ON hp.id = m.household_id
+	WHERE r.snapshot_id = ? AND r.pid = m.pid AND +m.counts = 1 AND r.status IN ('存续', '在业') AND +hp.bizok = 0 GROUP BY m.household_id, m.id_number, m.name
 UNION ALL
 SELECT f.household_id, 'deposits', f.id_number, f.name, 0, 0, f.amt, t.total, l.lim, ''
 	FROM fin f JOIN fint t ON t.household_id = f.household_id JOIN lim l ON l.household_id = f.household_id
@@ -110,23 +113,23 @@ SELECT f.household_id, 'assets_undeclared', f.id_number, f.name, 0, 0, f.amt, CO
 	WHERE f.amt - COALESCE(d.total, 0) > hp.tol
 UNION ALL
 SELECT m.household_id, 'public_job', m.id_number, m.name, 0, 0, 0, 0, 0, MIN(r.note` + collate + `)
-	FROM mem m JOIN dataset_records r ON r.snapshot_id = ? AND r.pid = m.pid
-	WHERE m.counts = 1 GROUP BY m.household_id, m.id_number, m.name
+	FROM mem m CROSS JOIN dataset_records r
+	WHERE r.snapshot_id = ? AND r.pid = m.pid AND +m.counts = 1 GROUP BY m.household_id, m.id_number, m.name
 UNION ALL
 SELECT m.household_id, 'death', m.id_number, m.name, 0, 0, 0, 0, 0, MIN(r.date` + collate + `)
-	FROM mem m JOIN dataset_records r ON r.snapshot_id = ? AND r.pid = m.pid
-	WHERE m.alive = 1 GROUP BY m.household_id, m.id_number, m.name
+	FROM mem m CROSS JOIN dataset_records r
+	WHERE r.snapshot_id = ? AND r.pid = m.pid AND +m.alive = 1 GROUP BY m.household_id, m.id_number, m.name
 UNION ALL
 SELECT m.household_id, 'duplicate', m.id_number, m.name, COUNT(*), 0, 0, 0, 0, MIN(o.id_number` + collate + `)
 	FROM mem m JOIN persons p ON p.id = m.person_id
 	JOIN persons o ON o.name = p.name AND o.birth_date = p.birth_date AND o.sex = p.sex
 		AND o.household_id IS NOT NULL AND o.household_id <> m.household_id AND o.id_number IS NOT NULL
 		AND o.id_number <> m.id_number AND (o.death_date IS NULL OR o.death_date = '') AND substr(o.county, 1, 6) = ?
-	WHERE m.alive = 1 AND p.name <> '' AND p.birth_date IS NOT NULL
+	WHERE +m.alive = 1 AND p.name <> '' AND p.birth_date IS NOT NULL
 	GROUP BY m.household_id, m.id_number, m.name
 UNION ALL
 SELECT m.household_id, 'staff_relative', m.id_number, m.name, 0, 0, 0, 0, 0, ''
-	FROM mem m WHERE m.alive = 1 AND EXISTS (SELECT 1 FROM staff_relatives s WHERE s.relative_id = m.id_number)`)
+	FROM mem m WHERE +m.alive = 1 AND EXISTS (SELECT 1 FROM staff_relatives s WHERE s.relative_id = m.id_number)`)
 	args = append(args, county+"000000", asOf, asOf, id("vehicles"), id("real_estate"), id("deposits"), id("securities"),
 		id("businesses"), id("public_employees"), id("deaths"), county)
 	if len(staffUnits) > 0 {
@@ -138,8 +141,8 @@ SELECT m.household_id, 'staff_relative', m.id_number, m.name, 0, 0, 0, 0, 0, ''
 		q.WriteString(`
 UNION ALL
 SELECT m.household_id, 'staff_spouse', m.id_number, m.name, COUNT(DISTINCT r.ref), 0, 0, 0, 0, MIN(r.ref` + collate + `)
-	FROM mem m JOIN dataset_records r ON r.snapshot_id = ? AND r.pid = m.pid AND r.kind = 'marriage'
-	WHERE m.counts = 1
+	FROM mem m CROSS JOIN dataset_records r
+	WHERE r.snapshot_id = ? AND r.pid = m.pid AND r.kind = 'marriage' AND +m.counts = 1
 		AND NOT EXISTS (SELECT 1 FROM persons q WHERE q.household_id = m.household_id AND q.id_number = r.ref)
 		AND NOT EXISTS (SELECT 1 FROM dataset_records d WHERE d.snapshot_id = r.snapshot_id AND d.pid = m.pid
 			AND d.ref = r.ref AND d.kind = 'divorce' AND d.date >= r.date)
@@ -152,6 +155,9 @@ SELECT m.household_id, 'staff_spouse', m.id_number, m.name, COUNT(DISTINCT r.ref
 		likes := append([]any(nil), args[len(args)-n:]...)
 		args = append(args[:len(args)-n], id("marriages"), id("public_employees"))
 		args = append(args, likes...)
+	}
+	if debugSQL != nil {
+		debugSQL(q.String(), args)
 	}
 	rows, err := s.db.query(ctx, q.String(), args...)
 	if err != nil {

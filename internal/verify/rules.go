@@ -63,7 +63,7 @@ type Hit struct {
 	Village     string // the household's
 	Rule        string
 	IDNumber    string
-	Name        string // the member's name
+	Name        string      // the member's name
 	N, M        int64       // counts: the member's vehicles, houses, businesses; M the household's houses
 	Value       money.Money // the member's highest vehicle value, or financial assets
 	Total       money.Money // the household's financial assets, or the member's declared ones
@@ -124,7 +124,10 @@ func Match(h *registry.Household, f *Facts, l Limits) []Hit {
 	for _, m := range h.Members {
 		names[m.IDNumber] = m.Name
 	}
-	add := func(x Hit) { x.HouseholdID, x.Village, x.Name = h.ID, h.Village, names[x.IDNumber]; hits = append(hits, x) }
+	add := func(x Hit) {
+		x.HouseholdID, x.Village, x.Name = h.ID, h.Village, names[x.IDNumber]
+		hits = append(hits, x)
+	}
 	a := l.Assets
 	// Declared assets by member ID.
 	memberOf := map[int64]string{}
