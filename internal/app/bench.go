@@ -19,6 +19,9 @@ import (
 // measures person look-up by resident ID on a loaded registry (e.g. the
 // synthetic Yunnan): in the service, and through the HTTP API.
 func runBench(ctx context.Context, args []string, env Env) error {
+	if len(args) > 0 && args[0] == "verify" {
+		return runBenchVerify(ctx, args[1:], env)
+	}
 	if len(args) == 0 || args[0] != "search" {
 		return usagef("bench search [--db DSN] [--n N] [--concurrency C]")
 	}

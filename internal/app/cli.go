@@ -72,6 +72,7 @@ commands:
   audit verify [--db DSN]                         walk the audit hash chain
   synth --scale small|county|yunnan [--seed N] (--out DIR | --db DSN) [--workers N]   generate the synthetic province
   bench search [--db DSN] [--n N] [--concurrency C]   time look-ups by resident ID on a loaded registry
+  bench verify --db sqlite:PATH --pg postgres://… [--truth FILE]   batch verification in-process vs SQL on PostgreSQL
   calc [--db DSN]                                 compute a benefit: JSON request on stdin (--db adds published policy versions)
   policy list [--region CODE] | policy publish FILE   [--db DSN]
   calendar import FILE | calendar show YEAR       [--db DSN]

@@ -328,3 +328,94 @@ func (s *VerifyStore) RecipientVillages(ctx context.Context, prefix, asOf string
 
 var _ = fmt.Sprint
 var _ = strings.Join
+
+// Heads maps households to their head's resident ID.
+func (s *VerifyStore) Heads(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		rows, err := s.db.query(ctx, `SELECT household_id, id_number FROM persons WHERE relationship = 'head' AND household_id IN (`+
+			placeholders(len(part))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var h int64
+			var id *string
+			if err := rows.Scan(&h, &id); err != nil {
+				rows.Close()
+				return nil, translate(err)
+			}
+			if id != nil {
+				out[h] = *id
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, translate(err)
+		}
+	}
+	return out, nil
+}
+
+// RecipientHeadsOf returns the heads' IDs of the recipient households
+// (on asOf) of the persons ids.
+func (s *VerifyStore) RecipientHeadsOf(ctx context.Context, ids []string, asOf string) ([]string, error) {
+	var out []string
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, 0, len(part)+2)
+		for _, id := range part {
+			args = append(args, id)
+		}
+		args = append(args, asOf, asOf)
+		rows, err := s.db.query(ctx, `SELECT hp.id_number FROM persons p JOIN households h ON h.id = p.household_id
+			JOIN persons hp ON hp.household_id = h.id AND hp.relationship = 'head'
+			WHERE p.id_number IN (`+placeholders(len(part))+`) AND `+activeEnrolment, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, translate(err)
+			}
+			out = append(out, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, translate(err)
+		}
+	}
+	return out, nil
+}
+
+// SampleHouseholds returns up to n household IDs of recipients, at random.
+func (s *VerifyStore) SampleHouseholds(ctx context.Context, n int, rng interface{ Int64N(int64) int64 }) ([]int64, error) {
+	var lo, hi int64
+	if err := s.db.queryRow(ctx, `SELECT COALESCE(MIN(household_id), 0), COALESCE(MAX(household_id), 0) FROM enrolments`).Scan(&lo, &hi); err != nil {
+		return nil, translate(err)
+	}
+	var out []int64
+	seen := map[int64]bool{}
+	for tries := 0; len(out) < n && tries < 4*n && hi > 0; tries++ {
+		var id int64
+		err := s.db.queryRow(ctx, `SELECT household_id FROM enrolments WHERE household_id >= ? ORDER BY household_id LIMIT 1`,
+			lo+rng.Int64N(hi-lo+1)).Scan(&id)
+		if err != nil {
+			continue
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
