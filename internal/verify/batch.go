@@ -247,6 +247,7 @@ func (s *Service) Batch(ctx context.Context, actor audit.Actor, bs BatchStore, o
 		if err != nil {
 			return rep, err
 		}
+		defer m.close()
 		eng = m
 	case EngineSQL:
 		sq, err := s.newSQLEngine(ctx, bs, run, prefix)

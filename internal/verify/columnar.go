@@ -47,6 +47,15 @@ type Columns struct {
 	refB    []byte
 	noteOff []uint32
 	noteB   []byte
+	release func()
+}
+
+// Close releases a file's mapping; the columns are unusable after it.
+func (c *Columns) Close() {
+	if c != nil && c.release != nil {
+		c.release()
+		c.release = nil
+	}
 }
 
 const colMagic = "SNCOL01\n" // 8 bytes: the columns stay 8-byte aligned
@@ -321,11 +330,16 @@ func (b *ColumnBuilder) Columns() *Columns {
 var errBadColumns = errors.New("verify: damaged column file")
 
 // ReadColumns reads a column file of source.
-func ReadColumns(path, source string) (*Columns, error) {
-	data, err := os.ReadFile(path)
+func ReadColumns(path, source string) (cols *Columns, err error) {
+	data, release, err := mapFile(path)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			release()
+		}
+	}()
 	if len(data) < len(colMagic)+16 || string(data[:len(colMagic)]) != colMagic {
 		return nil, errBadColumns
 	}
@@ -334,7 +348,7 @@ func ReadColumns(path, source string) (*Columns, error) {
 	present := binary.LittleEndian.Uint32(p[8:])
 	p = p[16:]
 	off := len(colMagic) + 16
-	c := &Columns{Source: source, N: n}
+	c := &Columns{Source: source, N: n, release: release}
 	bad := false
 	take := func(size int) []byte {
 		if bad || size < 0 || size > len(p) {

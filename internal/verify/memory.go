@@ -89,6 +89,13 @@ type memEngine struct {
 	pol     map[string]*policy.Published
 }
 
+// close releases the column files.
+func (e *memEngine) close() {
+	for _, c := range e.cols {
+		c.Close()
+	}
+}
+
 func (e *memEngine) counties() []string {
 	out := make([]string, 0, len(e.byCty))
 	for c := range e.byCty {
