@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,6 +78,12 @@ func (s *VerifyStore) LoadSnapshot(ctx context.Context, sn *verify.Snapshot, nex
 		return s.copySnapshot(ctx, sn, next)
 	}
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		if s.db.dialect == Postgres {
+			if _, err := s.db.exec(ctx, `CREATE TABLE `+partitionName(sn.ID)+` PARTITION OF dataset_records FOR VALUES IN (`+
+				strconv.FormatInt(sn.ID, 10)+`)`); err != nil {
+				return err
+			}
+		}
 		cols := recordColumns(sn.Source)
 		b := s.db.newBulk("dataset_records", cols...)
 		defer b.close()
@@ -108,6 +115,9 @@ func (s *VerifyStore) LoadSnapshot(ctx context.Context, sn *verify.Snapshot, nex
 		return translate(err)
 	})
 }
+
+// partitionName is the PostgreSQL partition of a snapshot's records.
+func partitionName(id int64) string { return "dataset_records_" + strconv.FormatInt(id, 10) }
 
 // recordColumns are the columns a load of source writes.
 func recordColumns(source string) []string {
@@ -188,7 +198,20 @@ func (s *VerifyStore) copySnapshot(ctx context.Context, sn *verify.Snapshot, nex
 			return err
 		}
 		defer tx.Rollback(ctx)
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"dataset_records"}, cols, src); err != nil {
+		part := partitionName(sn.ID)
+		if _, err := tx.Exec(ctx, `CREATE TABLE `+part+` (LIKE dataset_records INCLUDING DEFAULTS)`); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{part}, cols, src); err != nil {
+			return err
+		}
+		// The key is built once over the loaded rows; the CHECK lets the
+		// attachment skip its own scan.
+		if _, err := tx.Exec(ctx, `ALTER TABLE `+part+` ADD PRIMARY KEY (snapshot_id, pid, line),
+			ADD CONSTRAINT `+part+`_snapshot CHECK (snapshot_id = `+strconv.FormatInt(sn.ID, 10)+`)`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `ALTER TABLE dataset_records ATTACH PARTITION `+part+` FOR VALUES IN (`+strconv.FormatInt(sn.ID, 10)+`)`); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO dataset_snapshots (`+snapshotCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
