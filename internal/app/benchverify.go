@@ -168,6 +168,7 @@ func score(ctx context.Context, a *App, path string, flagged map[string]string, 
 	expected := map[string]string{}
 	controls := map[string]string{}
 	var originals []string
+	nOrig := 0
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -197,6 +198,7 @@ func score(ctx context.Context, a *App, path string, flagged map[string]string, 
 		for _, h := range heads {
 			if _, ok := expected[h]; !ok {
 				expected[h] = "duplicate_person (original)"
+				nOrig++
 			}
 		}
 	}
@@ -214,8 +216,8 @@ func score(ctx context.Context, a *App, path string, flagged map[string]string, 
 			fpControl++
 		}
 	}
-	fmt.Fprintf(out, "against the truth (recipient households): %d planted (+ duplicates' originals) = %d expected; flagged %d; "+
-		"true positives %d; precision %.4f, recall %.4f; controls flagged %d of %d\n", len(expected), len(expected), len(flagged), tp,
+	fmt.Fprintf(out, "against the truth (recipient households): %d planted + %d duplicates' originals = %d expected; flagged %d; "+
+		"true positives %d; precision %.4f, recall %.4f; controls flagged %d of %d\n", len(expected)-nOrig, nOrig, len(expected), len(flagged), tp,
 		float64(tp)/float64(max(1, len(flagged))), float64(tp)/float64(max(1, len(expected))), fpControl, len(controls))
 	if len(missed) > 0 {
 		fmt.Fprintf(out, "  missed by kind: %v\n", missed)

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -92,8 +93,8 @@ func (s *VerifyStore) ScanRegistry(ctx context.Context, prefix, asOf string) (*v
 }
 
 func (s *VerifyStore) scanPersons(ctx context.Context, lo, hi string, sc *verify.RegistryScan) error {
-	var minID, maxID int64
-	if err := s.db.queryRow(ctx, `SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM persons`).Scan(&minID, &maxID); err != nil {
+	var minID, maxID, count int64
+	if err := s.db.queryRow(ctx, `SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0), COUNT(*) FROM persons`).Scan(&minID, &maxID, &count); err != nil {
 		return translate(err)
 	}
 	const parts = 2
@@ -105,39 +106,99 @@ func (s *VerifyStore) scanPersons(ctx context.Context, lo, hi string, sc *verify
 		go func() {
 			defer func() { done <- k }()
 			from, to := minID+int64(k)*step, minID+int64(k+1)*step
-			rows, err := s.db.query(ctx, `SELECT id, COALESCE(id_number, ''), name, sex, birth_date, household_id, county, relationship,
+			// On SQLite, +county reads in key order, not through the county
+			// index (a random read a row).
+			cty := "county"
+			if s.db.dialect == SQLite {
+				cty = "+county"
+			}
+			rows, err := s.db.query(ctx, `SELECT id, id_number, name, sex, household_id, county, relationship,
 				excluded, death_date, disability_grade, serious_illness FROM persons
-				WHERE id >= ? AND id < ? AND household_id IS NOT NULL AND county >= ? AND county < ?`, from, to, lo, hi)
+				WHERE id >= ? AND id < ? AND household_id IS NOT NULL AND `+cty+` >= ? AND `+cty+` < ?`, from, to, lo, hi)
 			if err != nil {
 				errs[k] = err
 				return
 			}
 			defer rows.Close()
-			var ill string
+			// The short codes are shared strings, not one allocation a row.
+			intern := map[string]string{}
+			in := func(b []byte) string {
+				if v, ok := intern[string(b)]; ok {
+					return v
+				}
+				v := string(b)
+				intern[v] = v
+				return v
+			}
+			list := make([]verify.PersonRow, 0, count/parts+count/20)
+			var id, name, sex, county, rel, excl, death, ill sql.RawBytes
 			for rows.Next() {
 				var p verify.PersonRow
-				var rel string
-				if err := rows.Scan(&p.ID, &p.IDNumber, &p.Name, &p.Sex, dateString{&p.BirthDate}, &p.HouseholdID, &p.County, &rel,
-					&p.Excluded, dateString{&p.DeathDate}, &p.Grade, &ill); err != nil {
+				var grade int64
+				if err := rows.Scan(&p.ID, &id, &name, &sex, &p.HouseholdID, &county, &rel, &excl, &death, &grade, &ill); err != nil {
 					errs[k] = translate(err)
 					return
 				}
-				p.County, p.Relation, p.Ill = p.County[:6], registry.Relationship(rel), ill != ""
-				out[k] = append(out[k], p)
+				if len(id) == 18 {
+					p.PID = packBytes(id)
+					if p.PID != 0 {
+						p.Birth = verify.BirthOf(p.PID)
+					}
+				}
+				p.Name = string(name)
+				p.Sex = in(sex)
+				if len(county) >= 6 {
+					p.County = in(county[:6])
+				}
+				p.Relation = registry.Relationship(in(rel))
+				p.Excluded = in(excl)
+				if len(death) > 0 {
+					p.DeathDate = string(death)
+					if len(p.DeathDate) > 10 {
+						p.DeathDate = p.DeathDate[:10]
+					}
+				}
+				p.Grade, p.Ill = int8(grade), len(ill) > 0
+				list = append(list, p)
 			}
-			errs[k] = translate(rows.Err())
+			out[k], errs[k] = list, translate(rows.Err())
 		}()
 	}
 	for range parts {
 		<-done
 	}
+	n := 0
 	for k := range parts {
 		if errs[k] != nil {
 			return errs[k]
 		}
+		n += len(out[k])
+	}
+	sc.Persons = make([]verify.PersonRow, 0, n)
+	for k := range parts {
 		sc.Persons = append(sc.Persons, out[k]...)
+		out[k] = nil
 	}
 	return nil
+}
+
+// packBytes packs an 18-character ID; 0 for anything else.
+func packBytes(s []byte) uint64 {
+	var n uint64
+	for i := range 17 {
+		d := s[i] - '0'
+		if d > 9 {
+			return 0
+		}
+		n = n*10 + uint64(d)
+	}
+	c := uint64(s[17] - '0')
+	if s[17] == 'X' {
+		c = 10
+	} else if c > 9 {
+		return 0
+	}
+	return n*11 + c
 }
 
 // ScanSnapshot calls fn with a snapshot's records in pieces.

@@ -85,6 +85,7 @@ type memEngine struct {
 	facts   [][]match         // by person index
 	looks   map[int32][]string
 	jobs    *table // pid → first public-employee row
+	registered *table // pids on the relatives' register
 	jobNext []int32
 	pol     map[string]*policy.Published
 }
@@ -187,7 +188,7 @@ func (s *Service) loadMemory(ctx context.Context, bs BatchStore, run Run, prefix
 	mt := newTable(nMembers)
 	for _, ms := range e.members {
 		for _, p := range ms {
-			if pid := packString(sc.Persons[p].IDNumber); pid != 0 {
+			if pid := sc.Persons[p].PID; pid != 0 {
 				mt.put(pid, p)
 			}
 		}
@@ -224,6 +225,12 @@ func (s *Service) loadMemory(ctx context.Context, bs BatchStore, run Run, prefix
 		}
 	}
 	e.looks = lookAlikes(sc, e.members)
+	e.registered = newTable(len(sc.Registered))
+	for id := range sc.Registered {
+		if pid := packString(id); pid != 0 {
+			e.registered.put(pid, 1)
+		}
+	}
 	wg.Wait()
 	e.facts = make([][]match, len(sc.Persons))
 	for _, part := range parts {
@@ -307,7 +314,7 @@ func lookAlikes(sc *RegistryScan, members [][]int32) map[int32][]string {
 	keys := make([]kv, 0, len(sc.Persons))
 	for i := range sc.Persons {
 		p := &sc.Persons[i]
-		if p.DeathDate != "" || p.Name == "" || p.BirthDate == "" || p.IDNumber == "" {
+		if p.DeathDate != "" || p.Name == "" || p.Birth == 0 || p.PID == 0 {
 			continue
 		}
 		var h maphash.Hash
@@ -317,7 +324,9 @@ func lookAlikes(sc *RegistryScan, members [][]int32) map[int32][]string {
 		h.WriteString(p.Name)
 		h.WriteByte(0)
 		h.WriteString(p.Sex)
-		h.WriteString(p.BirthDate)
+		var b [4]byte
+		b[0], b[1], b[2], b[3] = byte(p.Birth), byte(p.Birth>>8), byte(p.Birth>>16), byte(p.Birth>>24)
+		h.Write(b[:])
 		keys = append(keys, kv{h.Sum64(), int32(i)})
 	}
 	slices.SortFunc(keys, func(a, b kv) int {
@@ -342,11 +351,11 @@ func lookAlikes(sc *RegistryScan, members [][]int32) map[int32][]string {
 			}
 			for b := i; b < j; b++ {
 				pb := &sc.Persons[keys[b].p]
-				if a == b || pa.HouseholdID == pb.HouseholdID || pa.IDNumber == pb.IDNumber || pa.Name != pb.Name ||
-					pa.Sex != pb.Sex || pa.BirthDate != pb.BirthDate || pa.County != pb.County {
+				if a == b || pa.HouseholdID == pb.HouseholdID || pa.PID == pb.PID || pa.Name != pb.Name ||
+					pa.Sex != pb.Sex || pa.Birth != pb.Birth || pa.County != pb.County {
 					continue
 				}
-				out[keys[a].p] = append(out[keys[a].p], pb.IDNumber)
+				out[keys[a].p] = append(out[keys[a].p], pb.IDNumber())
 			}
 		}
 		i = j
@@ -368,7 +377,7 @@ func (e *memEngine) county(ctx context.Context, county string) ([]Result, int, e
 		any := false
 		for _, p := range e.members[k] {
 			pr := &sc.Persons[p]
-			if len(e.facts[p]) > 0 || len(e.looks[p]) > 0 || len(sc.Registered[pr.IDNumber]) > 0 {
+			if len(e.facts[p]) > 0 || len(e.looks[p]) > 0 || pr.PID != 0 && e.registered.get(pr.PID) >= 0 {
 				any = true
 				break
 			}
@@ -381,9 +390,9 @@ func (e *memEngine) county(ctx context.Context, county string) ([]Result, int, e
 		f := &Facts{Registered: sc.Registered, Jobs: e.jobsOf}
 		for _, p := range e.members[k] {
 			pr := &sc.Persons[p]
-			m := registry.Member{PersonID: pr.ID, IDNumber: pr.IDNumber, Name: pr.Name, Sex: pr.Sex, BirthDate: pr.BirthDate,
+			m := registry.Member{PersonID: pr.ID, IDNumber: pr.IDNumber(), Name: pr.Name, Sex: pr.Sex, BirthDate: pr.BirthDate(),
 				Relationship: pr.Relation}
-			m.Excluded, m.DeathDate, m.Disability.Grade = pr.Excluded, pr.DeathDate, pr.Grade
+			m.Excluded, m.DeathDate, m.Disability.Grade = pr.Excluded, pr.DeathDate, int(pr.Grade)
 			if pr.Ill {
 				m.SeriousIllness = "是"
 			}
