@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -187,6 +188,9 @@ func runVerifyBatch(ctx context.Context, args []string, env Env) error {
 	if *all {
 		code = "53"
 	}
+	// A soft memory limit makes the collector work before the heap
+	// doubles (the in-process engine holds ~3 GiB live at province scale).
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(5 << 30))
 	tick, done := progress(env, "核对 verifying")
 	rep, err := a.Verify.Batch(ctx, cli().Actor(), a.DB.Verify(), verify.BatchOptions{Region: code, Engine: verify.Engine(*engine),
 		AsOf: *asOf, ColumnDir: a.Verify.ColumnDir, Workers: *workers, Progress: tick})

@@ -74,20 +74,20 @@ type match struct {
 // memEngine is the in-process engine: the registry and the snapshots in
 // flat arrays, joined through hash tables keyed by the packed ID.
 type memEngine struct {
-	run     Run
-	scan    *RegistryScan
-	hh      []HouseholdRow
-	byCty   map[string][2]int // county → range of hh
-	members [][]int32         // by hh index: person indices
-	assets  [][]int32         // by hh index: asset indices
-	snaps   []Snapshot        // by source index
-	cols    []*Columns        // by source index (nil when not loaded)
-	facts   [][]match         // by person index
-	looks   map[int32][]string
-	jobs    *table // pid → first public-employee row
+	run        Run
+	scan       *RegistryScan
+	hh         []HouseholdRow
+	byCty      map[string][2]int // county → range of hh
+	members    [][]int32         // by hh index: person indices
+	assets     [][]int32         // by hh index: asset indices
+	snaps      []Snapshot        // by source index
+	cols       []*Columns        // by source index (nil when not loaded)
+	facts      [][]match         // by person index
+	looks      map[int32][]string
+	jobs       *table // pid → first public-employee row
 	registered *table // pids on the relatives' register
-	jobNext []int32
-	pol     map[string]*policy.Published
+	jobNext    []int32
+	pol        map[string]*policy.Published
 }
 
 // close releases the column files.
