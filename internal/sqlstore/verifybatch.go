@@ -33,63 +33,74 @@ const activeEnrolment = `EXISTS (SELECT 1 FROM enrolments e WHERE e.household_id
 func (s *VerifyStore) ScanRegistry(ctx context.Context, prefix, asOf string) (*verify.RegistryScan, error) {
 	lo, hi := codeRange(prefix)
 	sc := &verify.RegistryScan{Registered: map[string][]string{}}
+	// Persons are read by two connections of their own while this one
+	// reads the households, assets and register.
+	personsDone := make(chan error, 1)
+	go func() { personsDone <- s.scanPersons(ctx, lo, hi, sc) }()
+	err := s.scanRest(ctx, lo, hi, asOf, sc)
+	if perr := <-personsDone; err == nil {
+		err = perr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+// scanRest reads the recipient households, their assets and the register.
+func (s *VerifyStore) scanRest(ctx context.Context, lo, hi, asOf string, sc *verify.RegistryScan) error {
 	rows, err := s.db.query(ctx, `SELECT h.id, h.county, h.village, h.area FROM households h
 		WHERE h.county >= ? AND h.county < ? AND `+activeEnrolment+` ORDER BY h.county, h.id`, lo, hi, asOf, asOf)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for rows.Next() {
 		var h verify.HouseholdRow
 		var area string
 		if err := rows.Scan(&h.ID, &h.County, &h.Village, &area); err != nil {
 			rows.Close()
-			return nil, translate(err)
+			return translate(err)
 		}
 		h.County, h.Area = h.County[:6], registry.Area(area)
 		sc.Households = append(sc.Households, h)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, translate(err)
-	}
-	// Persons: read by two connections at once, each half of the range of
-	// person keys, since decoding rows is this process's work.
-	if err := s.scanPersons(ctx, lo, hi, sc); err != nil {
-		return nil, err
+		return translate(err)
 	}
 	rows, err = s.db.query(ctx, `SELECT household_id, COALESCE(person_id, 0), kind, value, vehicle_type, reg_no, note FROM assets
 		WHERE kind IN ('vehicle', 'deposit', 'securities') AND county >= ? AND county < ?`, lo, hi)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for rows.Next() {
 		var a verify.AssetRow
 		var v int64
 		if err := rows.Scan(&a.HouseholdID, &a.PersonID, &a.Kind, &v, &a.VehicleType, &a.RegNo, &a.Note); err != nil {
 			rows.Close()
-			return nil, translate(err)
+			return translate(err)
 		}
 		a.Value = money.Money(v)
 		sc.Assets = append(sc.Assets, a)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, translate(err)
+		return translate(err)
 	}
 	rows, err = s.db.query(ctx, `SELECT relative_id, staff_id FROM staff_relatives ORDER BY relative_id, staff_id`)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for rows.Next() {
 		var rel, staff string
 		if err := rows.Scan(&rel, &staff); err != nil {
 			rows.Close()
-			return nil, translate(err)
+			return translate(err)
 		}
 		sc.Registered[rel] = append(sc.Registered[rel], staff)
 	}
 	rows.Close()
-	return sc, translate(rows.Err())
+	return translate(rows.Err())
 }
 
 func (s *VerifyStore) scanPersons(ctx context.Context, lo, hi string, sc *verify.RegistryScan) error {

@@ -88,8 +88,7 @@ func (p *PersonRow) BirthDate() string {
 	if p.Birth == 0 {
 		return ""
 	}
-	d := int(p.Birth)
-	return fmt.Sprintf("%04d-%02d-%02d", d/10000, d/100%100, d%100)
+	return dateText(int(p.Birth))
 }
 
 // PhoneKey turns a phone number into PersonRow.Phone: its digits as a

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -110,12 +109,29 @@ func (c *Columns) DateOf(i int) string {
 	if c.Date == nil || c.Date[i] == 0 {
 		return ""
 	}
-	d := int(c.Date[i])
-	return fmt.Sprintf("%04d-%02d-%02d", d/10000, d/100%100, d%100)
+	return dateText(int(c.Date[i]))
+}
+
+// dateText formats YYYYMMDD as YYYY-MM-DD.
+func dateText(d int) string {
+	b := [10]byte{'0', '0', '0', '0', '-', '0', '0', '-', '0', '0'}
+	for _, p := range [][2]int{{3, d / 10000}, {6, d / 100 % 100}, {9, d % 100}} {
+		for i, v := p[0], p[1]; v > 0 && i >= 0 && b[i] != '-'; i, v = i-1, v/10 {
+			b[i] = byte('0' + v%10)
+		}
+	}
+	return string(b[:])
 }
 
 // Record returns row i as a Record of snapshot snap.
 func (c *Columns) Record(i int, snap int64) Record {
+	r := c.record(i, snap)
+	r.IDNumber = UnpackID(r.PID)
+	return r
+}
+
+// record is Record without the ID's text (the rules do not read it).
+func (c *Columns) record(i int, snap int64) Record {
 	r := Record{Source: c.Source, Snapshot: snap, PID: c.PID[i], Ref: c.RefOf(i), Kind: c.KindOf(i), Status: c.StatusOf(i),
 		Note: c.NoteOf(i), Date: c.DateOf(i)}
 	if c.Line != nil {
@@ -130,7 +146,6 @@ func (c *Columns) Record(i int, snap int64) Record {
 	if c.Other != nil {
 		r.Other = c.Other[i]
 	}
-	r.IDNumber = UnpackID(r.PID)
 	return r
 }
 

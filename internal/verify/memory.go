@@ -403,7 +403,7 @@ func (e *memEngine) county(ctx context.Context, county string) ([]Result, int, e
 			h.Members = append(h.Members, m)
 			var recs []Record
 			for _, mt := range e.facts[p] {
-				recs = append(recs, e.cols[mt.src].Record(int(mt.row), e.snaps[mt.src].ID))
+				recs = append(recs, e.cols[mt.src].record(int(mt.row), e.snaps[mt.src].ID))
 			}
 			f.Records = append(f.Records, recs)
 			f.LookAlikes = append(f.LookAlikes, e.looks[p])
@@ -431,7 +431,7 @@ func (e *memEngine) jobsOf(pid uint64) []Record {
 	c := e.cols[i]
 	var out []Record
 	for row := e.jobs.get(pid); row >= 0; row = e.jobNext[row] {
-		out = append(out, c.Record(int(row), e.snaps[i].ID))
+		out = append(out, c.record(int(row), e.snaps[i].ID))
 	}
 	return out
 }

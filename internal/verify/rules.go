@@ -124,41 +124,62 @@ const disabledMobility = "残疾人专用"
 
 // Match applies the rules to household h and its facts.
 func Match(h *registry.Household, f *Facts, l Limits) []Hit {
+	// Households are small: the look-ups below scan the members, and the
+	// maps stay nil until an asset or a record needs one (the batch runs
+	// this for every household with any record).
 	var hits []Hit
-	names := map[string]string{}
-	for _, m := range h.Members {
-		names[m.IDNumber] = m.Name
+	nameOf := func(id string) string {
+		for _, m := range h.Members {
+			if m.IDNumber == id {
+				return m.Name
+			}
+		}
+		return ""
 	}
 	add := func(x Hit) {
-		x.HouseholdID, x.Village, x.Name = h.ID, h.Village, names[x.IDNumber]
+		x.HouseholdID, x.Village, x.Name = h.ID, h.Village, nameOf(x.IDNumber)
 		hits = append(hits, x)
 	}
 	a := l.Assets
-	// Declared assets by member ID.
-	memberOf := map[int64]string{}
-	inHousehold := map[string]bool{}
-	for _, m := range h.Members {
-		memberOf[m.PersonID] = m.IDNumber
-		if m.IDNumber != "" {
-			inHousehold[m.IDNumber] = true
+	memberOf := func(personID int64) string {
+		for _, m := range h.Members {
+			if m.PersonID == personID {
+				return m.IDNumber
+			}
 		}
+		return ""
 	}
-	declaredPlate, exemptPlate := map[string]bool{}, map[string]bool{}
-	declaredFin := map[string]money.Money{}
+	inHousehold := func(id string) bool {
+		for _, m := range h.Members {
+			if m.IDNumber != "" && m.IDNumber == id {
+				return true
+			}
+		}
+		return false
+	}
+	// Declared assets: vehicles by plate, financial assets by member ID.
+	var declaredPlate, exemptPlate map[string]bool
+	var declaredFin map[string]money.Money
 	for _, as := range h.Assets {
 		switch as.Kind {
 		case "vehicle":
+			if declaredPlate == nil {
+				declaredPlate, exemptPlate = map[string]bool{}, map[string]bool{}
+			}
 			declaredPlate[as.RegNo] = true
 			if strings.Contains(as.VehicleType, disabledMobility) || strings.Contains(as.Note, disabledMobility) {
 				exemptPlate[as.RegNo] = true
 			}
 		case "deposit", "securities":
 			// An asset of the household (no member) is the head's.
-			owner := memberOf[as.PersonID]
+			owner := memberOf(as.PersonID)
 			if as.PersonID == 0 {
 				if head, ok := h.Head(); ok {
 					owner = head.IDNumber
 				}
+			}
+			if declaredFin == nil {
+				declaredFin = map[string]money.Money{}
 			}
 			declaredFin[owner] += as.Value
 		}
@@ -190,8 +211,8 @@ func Match(h *registry.Household, f *Facts, l Limits) []Hit {
 		var business int64
 		var memberFin money.Money
 		var job, death string
-		spouses := map[string]Record{}
-		divorced := map[string]string{} // spouse → latest divorce date
+		var spouses map[string]Record
+		var divorced map[string]string // spouse → latest divorce date
 		for j := range recs {
 			r := &recs[j]
 			switch r.Source {
@@ -229,9 +250,15 @@ func Match(h *registry.Household, f *Facts, l Limits) []Hit {
 				switch r.Kind {
 				case "marriage":
 					if old, ok := spouses[r.Ref]; !ok || r.Date > old.Date {
+						if spouses == nil {
+							spouses = map[string]Record{}
+						}
 						spouses[r.Ref] = *r
 					}
 				case "divorce":
+					if divorced == nil {
+						divorced = map[string]string{}
+					}
 					if r.Date > divorced[r.Ref] {
 						divorced[r.Ref] = r.Date
 					}
@@ -270,7 +297,7 @@ func Match(h *registry.Household, f *Facts, l Limits) []Hit {
 			if len(a.StaffUnits) > 0 && f.Jobs != nil {
 				var found []string
 				for sid, mr := range spouses {
-					if inHousehold[sid] || divorced[sid] >= mr.Date || slices.Contains(f.Registered[m.IDNumber], sid) {
+					if inHousehold(sid) || divorced[sid] >= mr.Date || slices.Contains(f.Registered[m.IDNumber], sid) {
 						continue
 					}
 					for _, jr := range f.Jobs(mr.Other) {
