@@ -97,6 +97,10 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 	a.Payroll = &payroll.Service{Store: db.Payroll(), Tx: db, Audit: a.Audit, Policy: a.PolicyService,
 		Divisions: a.Divisions, Now: opt.Now}
 	a.Payroll.Ledger = payrollLedger{a.Funds}
+	if path := db.FilePath(); path != "" {
+		// Beside an SQLite database, the column files of its snapshots.
+		a.Verify.ColumnDir = path + ".snapshots"
+	}
 	return a, nil
 }
 

@@ -22,6 +22,9 @@ func runBench(ctx context.Context, args []string, env Env) error {
 	if len(args) > 0 && args[0] == "payroll" {
 		return runBenchPayroll(ctx, args[1:], env)
 	}
+	if len(args) > 0 && args[0] == "verify" {
+		return runBenchVerify(ctx, args[1:], env)
+	}
 	if len(args) == 0 || args[0] != "search" {
 		return usagef("bench search [--db DSN] [--n N] [--concurrency C]")
 	}

@@ -75,6 +75,7 @@ commands:
   bench payroll [--db DSN] [--month YYYY-MM] [--out DIR]   time the province's payroll: run, approve, bank files
   payroll run|check|approve|export|reconcile|show --month YYYY-MM [--region CODE] [--out DIR] [--db DSN]
   payroll return FILE | adjust | roster | list    bank returns, adjustment lines, village rosters, months
+  bench verify --db sqlite:PATH --pg postgres://… [--truth FILE]   batch verification in-process vs SQL on PostgreSQL
   calc [--db DSN]                                 compute a benefit: JSON request on stdin (--db adds published policy versions)
   policy list [--region CODE] | policy publish FILE   [--db DSN]
   calendar import FILE | calendar show YEAR       [--db DSN]

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,6 +21,14 @@ import (
 type VerifyStore struct{ db *DB }
 
 var _ verify.Store = (*VerifyStore)(nil)
+
+// FilePath returns the SQLite database file, "" for PostgreSQL.
+func (db *DB) FilePath() string {
+	if db.dialect != SQLite {
+		return ""
+	}
+	return strings.TrimPrefix(db.dsn, "sqlite:")
+}
 
 // Verify returns the verification store of db.
 func (db *DB) Verify() *VerifyStore { return &VerifyStore{db} }
@@ -68,6 +78,12 @@ func (s *VerifyStore) LoadSnapshot(ctx context.Context, sn *verify.Snapshot, nex
 		return s.copySnapshot(ctx, sn, next)
 	}
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		if s.db.dialect == Postgres {
+			if _, err := s.db.exec(ctx, `CREATE TABLE `+partitionName(sn.ID)+` PARTITION OF dataset_records FOR VALUES IN (`+
+				strconv.FormatInt(sn.ID, 10)+`)`); err != nil {
+				return err
+			}
+		}
 		cols := recordColumns(sn.Source)
 		b := s.db.newBulk("dataset_records", cols...)
 		defer b.close()
@@ -99,6 +115,9 @@ func (s *VerifyStore) LoadSnapshot(ctx context.Context, sn *verify.Snapshot, nex
 		return translate(err)
 	})
 }
+
+// partitionName is the PostgreSQL partition of a snapshot's records.
+func partitionName(id int64) string { return "dataset_records_" + strconv.FormatInt(id, 10) }
 
 // recordColumns are the columns a load of source writes.
 func recordColumns(source string) []string {
@@ -179,7 +198,20 @@ func (s *VerifyStore) copySnapshot(ctx context.Context, sn *verify.Snapshot, nex
 			return err
 		}
 		defer tx.Rollback(ctx)
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"dataset_records"}, cols, src); err != nil {
+		part := partitionName(sn.ID)
+		if _, err := tx.Exec(ctx, `CREATE TABLE `+part+` (LIKE dataset_records INCLUDING DEFAULTS)`); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{part}, cols, src); err != nil {
+			return err
+		}
+		// The key is built once over the loaded rows; the CHECK lets the
+		// attachment skip its own scan.
+		if _, err := tx.Exec(ctx, `ALTER TABLE `+part+` ADD PRIMARY KEY (snapshot_id, pid, line),
+			ADD CONSTRAINT `+part+`_snapshot CHECK (snapshot_id = `+strconv.FormatInt(sn.ID, 10)+`)`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `ALTER TABLE dataset_records ATTACH PARTITION `+part+` FOR VALUES IN (`+strconv.FormatInt(sn.ID, 10)+`)`); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO dataset_snapshots (`+snapshotCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -258,7 +290,8 @@ func (s *VerifyStore) Registered(ctx context.Context, ids []string) (map[string]
 }
 
 // LookAlikes returns the living persons of other households of the county
-// with a member's name, sex and birth date.
+// with a member's name, sex, birth date and ethnicity, and the same phone
+// number when both have one.
 func (s *VerifyStore) LookAlikes(ctx context.Context, householdID int64, county string, members []registry.Member) ([]verify.LookAlike, error) {
 	var out []verify.LookAlike
 	for _, m := range members {
@@ -267,7 +300,8 @@ func (s *VerifyStore) LookAlikes(ctx context.Context, householdID int64, county 
 		}
 		rows, err := s.db.query(ctx, `SELECT id_number FROM persons WHERE name = ? AND birth_date = ? AND sex = ?
 			AND substr(county, 1, 6) = ? AND household_id IS NOT NULL AND household_id <> ? AND id_number <> ?
-			AND death_date IS NULL ORDER BY id_number`, m.Name, m.BirthDate, m.Sex, county, householdID, m.IDNumber)
+			AND (death_date IS NULL OR death_date = '') AND ethnicity = ? AND NOT (phone <> '' AND ? <> '' AND phone <> ?)
+			ORDER BY id_number`, m.Name, m.BirthDate, m.Sex, county, householdID, m.IDNumber, m.Ethnicity, m.Phone, m.Phone)
 		if err != nil {
 			return nil, err
 		}

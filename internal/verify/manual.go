@@ -396,7 +396,7 @@ func (s *Centre) judgeManual(rep *Report, h *registry.Household) ([]Reason, erro
 		}
 	}
 	hits := Match(h, f, LimitsOf(&pol.Params, h.Area))
-	return Reasons(h, hits, pol.Params.Assets), nil
+	return Reasons(hits, pol.Params.Assets), nil
 }
 
 // recordOf reads a paper reply's finding back as a department record, in

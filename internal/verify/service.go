@@ -70,6 +70,9 @@ type Service struct {
 	Audit  *audit.Log
 	Tx     audit.Transactor
 	Now    func() time.Time
+	// ColumnDir, when set, receives a column file of each snapshot loaded
+	// (Columns), which the in-process batch engine reads.
+	ColumnDir string
 }
 
 func (s *Service) now() time.Time {
@@ -85,6 +88,7 @@ type ImportResult struct {
 	Parsed    *Parsed
 	Unchanged bool // the same file was already loaded for the source and date
 	Loaded    int  // records stored (marriages count twice)
+	ColumnErr error
 }
 
 // Import validates a department file whole and loads it as the snapshot
@@ -117,9 +121,16 @@ func (s *Service) Import(ctx context.Context, actor audit.Actor, source, asOf st
 	// only when the whole file has validated: a bad row anywhere rolls
 	// everything back.
 	snap := Snapshot{Source: source, AsOf: asOf, LoadedAt: s.now().UTC(), SHA256: p.SHA256, LoadedBy: actor.Name}
+	var cols *ColumnBuilder
+	if s.ColumnDir != "" {
+		cols = NewColumnBuilder(source)
+	}
 	err = s.Store.LoadSnapshot(ctx, &snap, func() ([]Record, error) {
 		recs, err := rd.Next()
 		snap.Rows = int64(p.Rows)
+		if cols != nil && len(recs) > 0 {
+			cols.Add(recs)
+		}
 		return recs, err
 	})
 	if errors.Is(err, ErrBadRows) {
@@ -130,6 +141,11 @@ func (s *Service) Import(ctx context.Context, actor audit.Actor, source, asOf st
 		return res, err
 	}
 	res.Snapshot, res.Loaded = snap, p.Loaded
+	if cols != nil {
+		// The column file is a cache of the snapshot: if it cannot be
+		// written, the batch engine rebuilds it from the database.
+		res.ColumnErr = cols.WriteFile(ColumnPath(s.ColumnDir, snap.ID))
+	}
 	if s.Audit != nil {
 		err = s.Audit.Record(ctx, actor, audit.Event{Action: "dataset.import", SubjectType: "dataset_snapshot",
 			SubjectID: fmt.Sprint(snap.ID), SubjectRegion: "",
@@ -280,7 +296,7 @@ func (s *Service) Check(ctx context.Context, h *registry.Household, asOf string)
 	f.Jobs = func(pid uint64) []Record { return jobs[pid] }
 
 	hits := Match(h, f, LimitsOf(&pol.Params, h.Area))
-	rep.Reasons = Reasons(h, hits, pol.Params.Assets)
+	rep.Reasons = Reasons(hits, pol.Params.Assets)
 	rep.Verdict = VerdictOf(rep.Reasons)
 	for i, m := range h.Members {
 		mr := MemberResult{IDNumber: m.IDNumber, Name: m.Name}

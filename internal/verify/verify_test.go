@@ -29,7 +29,7 @@ func member(id, name, sex, birth string, rel registry.Relationship) registry.Mem
 	return registry.Member{IDNumber: id, Name: name, Sex: sex, BirthDate: birth, Relationship: rel}
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{a: apptest.NewApp(t), ctx: context.Background()}
 	f.head = apptest.ID("530102", "1970-03-04", 11)
@@ -202,5 +202,17 @@ func TestCheck(t *testing.T) {
 	}
 	if got := rules(rep); !slices.Equal(got, []string{"duplicate:" + f.spouse}) || rep.Sources[0].Mode != verify.Missing {
 		t.Fatalf("before the data: %v %+v", got, rep.Sources)
+	}
+}
+
+// BenchmarkCheck times a single-household check (six sources online). At
+// province scale: safetynet bench verify (single checks on the synthetic
+// Yunnan).
+func BenchmarkCheck(b *testing.B) {
+	f := newFixture(b)
+	for b.Loop() {
+		if _, err := f.a.Verify.Check(f.ctx, &f.h1, "2026-01-15"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
