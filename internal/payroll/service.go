@@ -140,6 +140,10 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 	}
 	res := RunResult{Month: month, Region: code, Counties: len(counties)}
 	prefix := region.Prefix(code)
+	// A run stopped half-way may have left lines not yet readable.
+	if err := s.Store.FinishMonths(ctx); err != nil {
+		return res, err
+	}
 	err = s.Tx.WithTx(ctx, func(ctx context.Context) error {
 		if err := s.Store.ClaimCounties(ctx, month, counties, by.Username, s.now()); err != nil {
 			return err
@@ -171,6 +175,9 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 	}
 	if len(order) == 0 {
 		return res, nil
+	}
+	if err := s.Store.BeginMonth(ctx, month, recompute); err != nil {
+		return res, err
 	}
 	t0 := time.Now()
 	recips, err := s.Store.Recipients(ctx, month, prefix, todo)
@@ -323,7 +330,10 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 	if firstEr != nil {
 		return res, firstEr
 	}
-	return res, nil
+	tf := time.Now()
+	err = s.Store.FinishMonths(ctx)
+	res.WriteTime += time.Since(tf)
+	return res, err
 }
 
 // gradualAmounts fills in the 渐退 lines' amounts: each household's last

@@ -551,6 +551,9 @@ func (s *PayrollStore) WriteCounty(ctx context.Context, month, county string, li
 	if s.db.dialect == Postgres && !InTx(ctx) {
 		return s.copyCounty(ctx, month, county, lines, warnings, progress)
 	}
+	if err := s.BeginMonth(ctx, month, true); err != nil { // the month's partition, attached (PostgreSQL)
+		return err
+	}
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.db.exec(ctx, `DELETE FROM payroll_lines WHERE county = ? AND line_key >= ? AND line_key < ? AND kind <> 'adjustment'`,
 			county, lo, hi); err != nil {
@@ -642,6 +645,24 @@ func (ls *lineSource) Err() error             { return ls.err }
 
 func (s *PayrollStore) copyCounty(ctx context.Context, month, county string, lines []payroll.Line, warnings string, progress func(int) error) error {
 	lo, hi := payroll.KeyRange(month)
+	// While the month's table is not yet attached (BeginMonth), the lines
+	// are copied into it: it has no index, and no lines of counties not
+	// yet computed (a county's lines and its computed mark are committed
+	// together; a recompute attaches it first), nor adjustments (AddLine
+	// attaches it), so there is nothing to delete or read back.
+	table, err := monthTable(month)
+	if err != nil {
+		return err
+	}
+	exists, attached, err := s.monthState(ctx, table)
+	if err != nil {
+		return err
+	}
+	staged := exists && !attached
+	target := pgx.Identifier{"payroll_lines"}
+	if staged {
+		target = pgx.Identifier{table}
+	}
 	conn, err := s.db.write.Conn(ctx)
 	if err != nil {
 		return translate(err)
@@ -655,11 +676,13 @@ func (s *PayrollStore) copyCounty(ctx context.Context, month, county string, lin
 			return err
 		}
 		defer tx.Rollback(ctx)
-		if _, err := tx.Exec(ctx, `DELETE FROM payroll_lines WHERE county = $1 AND line_key >= $2 AND line_key < $3 AND kind <> 'adjustment'`,
-			county, lo, hi); err != nil {
-			return err
+		if !staged {
+			if _, err := tx.Exec(ctx, `DELETE FROM payroll_lines WHERE county = $1 AND line_key >= $2 AND line_key < $3 AND kind <> 'adjustment'`,
+				county, lo, hi); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"payroll_lines"}, lineCols, src); err != nil {
+		if _, err := tx.CopyFrom(ctx, target, lineCols, src); err != nil {
 			if src.err != nil {
 				return src.err
 			}
@@ -675,12 +698,21 @@ func (s *PayrollStore) copyCounty(ctx context.Context, month, county string, lin
 			tag, err := tx.Exec(ctx, s.db.rebind(q), args...)
 			return rowsAffected(tag.RowsAffected()), err
 		}
+		finish := func(adj []payroll.Line) error {
+			if err := s.markComputed(ctx, exec, month, county, warnings, lines, adj); err != nil {
+				return err
+			}
+			return tx.Commit(ctx)
+		}
 		k := payroll.MonthKey(month)
+		var adj []payroll.Line
+		if staged {
+			return finish(adj)
+		}
 		rs, err := tx.Query(ctx, `SELECT `+lineColumns+` FROM payroll_lines WHERE county = $1 AND line_key >= $2 AND line_key < $3`, county, k+"A", k+"B")
 		if err != nil {
 			return err
 		}
-		var adj []payroll.Line
 		for rs.Next() {
 			var l payroll.Line
 			if err := scanLine(rs, &l); err != nil {
@@ -693,10 +725,7 @@ func (s *PayrollStore) copyCounty(ctx context.Context, month, county string, lin
 		if err := rs.Err(); err != nil {
 			return err
 		}
-		if err := s.markComputed(ctx, exec, month, county, warnings, lines, adj); err != nil {
-			return err
-		}
-		return tx.Commit(ctx)
+		return finish(adj)
 	})
 	if src.panicked != nil {
 		panic(src.panicked)
@@ -719,9 +748,123 @@ func (s *PayrollStore) Writers() int {
 	return 1
 }
 
+// monthTable is the name of a month's partition of payroll_lines on
+// PostgreSQL (migration 0012).
+func monthTable(month string) (string, error) {
+	k := ""
+	if len(month) == 7 && month[4] == '-' {
+		k = payroll.MonthKey(month)
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < '0' || k[i] > '9' {
+			k = ""
+		}
+	}
+	if len(k) != 6 {
+		return "", apperr.Field("month", "月份格式错误", "malformed month")
+	}
+	return "payroll_lines_" + k, nil
+}
+
+// monthState says whether a month's partition exists and whether it is
+// attached (false while a run copies into it, before its index is built).
+func (s *PayrollStore) monthState(ctx context.Context, table string) (exists, attached bool, err error) {
+	err = s.db.queryRow(ctx, `SELECT relispartition FROM pg_class WHERE oid = to_regclass(?)`, table).Scan(&attached)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, false, nil
+	}
+	return err == nil, attached, translate(err)
+}
+
+// BeginMonth, on PostgreSQL, creates the month's partition when there is
+// none yet: as a bare table (no index) that the run's writers copy into
+// side by side and FinishMonths indexes once and attaches. A recompute
+// writes into the attached partition (it deletes lines first: that needs
+// the index). On SQLite there is nothing to do.
+func (s *PayrollStore) BeginMonth(ctx context.Context, month string, recompute bool) error {
+	if s.db.dialect != Postgres {
+		return nil
+	}
+	table, err := monthTable(month)
+	if err != nil {
+		return err
+	}
+	lo, hi := payroll.KeyRange(month)
+	exists, attached, err := s.monthState(ctx, table)
+	switch {
+	case err != nil:
+		return err
+	case exists && !attached && recompute:
+		return s.FinishMonths(ctx)
+	case exists:
+		return nil
+	case recompute:
+		_, err = s.db.exec(ctx, `CREATE TABLE IF NOT EXISTS `+table+` PARTITION OF payroll_lines FOR VALUES FROM ('`+lo+`') TO ('`+hi+`')`)
+		return err
+	}
+	// The check constraint is the partition's bound: ATTACH need not scan
+	// the table to prove it.
+	_, err = s.db.exec(ctx, `CREATE TABLE IF NOT EXISTS `+table+` (LIKE payroll_lines INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
+		CONSTRAINT `+table+`_bound CHECK (line_key >= '`+lo+`' AND line_key < '`+hi+`'))`)
+	return err
+}
+
+// FinishMonths, on PostgreSQL, builds the primary key of every month's
+// table not yet attached and attaches it (the partial indexes are built
+// by ATTACH), each in one transaction: a crash leaves the table as it was,
+// to be finished by the next run or change of state.
+func (s *PayrollStore) FinishMonths(ctx context.Context) error {
+	if s.db.dialect != Postgres {
+		return nil
+	}
+	var tables []string
+	err := s.scan(ctx, `SELECT relname FROM pg_class WHERE relkind = 'r' AND NOT relispartition
+		AND relname ~ '^payroll_lines_[0-9]{6}$' AND pg_table_is_visible(oid) ORDER BY relname`, nil,
+		func(rows rowScanner) error {
+			var t string
+			err := rows.Scan(&t)
+			tables = append(tables, t)
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	for _, table := range tables {
+		k := strings.TrimPrefix(table, "payroll_lines_")
+		err := s.db.WithTx(ctx, func(ctx context.Context) error {
+			// Another session may have finished it meanwhile: the lock
+			// taken by the first ALTER waits for it, so look again.
+			if _, err := s.db.exec(ctx, `LOCK TABLE `+table+` IN ACCESS EXCLUSIVE MODE`); err != nil {
+				return err
+			}
+			var attached bool
+			if err := s.db.queryRow(ctx, `SELECT relispartition FROM pg_class WHERE oid = to_regclass(?)`, table).Scan(&attached); err != nil || attached {
+				return translate(err)
+			}
+			for _, q := range []string{
+				`ALTER TABLE ` + table + ` ADD PRIMARY KEY (county, line_key)`,
+				`ALTER TABLE payroll_lines ATTACH PARTITION ` + table + ` FOR VALUES FROM ('` + k + `') TO ('` + k + `~')`,
+				`ALTER TABLE ` + table + ` DROP CONSTRAINT IF EXISTS ` + table + `_bound`,
+			} {
+				if _, err := s.db.exec(ctx, q); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SetStatus moves a county's month between states.
 func (s *PayrollStore) SetStatus(ctx context.Context, month, county string, from []payroll.Status, to payroll.Status,
 	warnings *string, by string, at time.Time) error {
+	if err := s.FinishMonths(ctx); err != nil {
+		return err
+	}
 	args := []any{string(to), by, utc(at)}
 	set := ""
 	if warnings != nil {
@@ -825,6 +968,10 @@ func (s *PayrollStore) Line(ctx context.Context, county, key string) (payroll.Li
 
 // AddLine inserts a line and recounts its county month.
 func (s *PayrollStore) AddLine(ctx context.Context, l payroll.Line) error {
+	// The month's partition, attached (PostgreSQL).
+	if err := s.BeginMonth(ctx, l.Month, true); err != nil {
+		return err
+	}
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.db.exec(ctx, `INSERT INTO payroll_lines (`+lineColumns+`) VALUES (`+placeholders(len(lineCols))+`)`,
 			lineRow(&l)...); err != nil {
