@@ -289,7 +289,7 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 					return
 				}
 				lines := append(r.lines, reissues(month, unpaid)...)
-				slices.SortFunc(lines, func(a, b Line) int { return strings.Compare(a.Key, b.Key) })
+				lines = sortByKey(lines)
 				tw := time.Now()
 				last := 0
 				err = s.Store.WriteCounty(ctx, month, county, lines, warningText(r.warns), func(n int) error {
@@ -455,7 +455,9 @@ func (c *calcCache) version(village string) (*policy.Version, error) {
 }
 
 func (c *calcCache) county(rs []*Recipient) ([]Line, []Warning, error) {
-	var lines []Line
+	// About one line a household, a few more for 特困 persons: appended
+	// in place, in one array.
+	lines := make([]Line, 0, len(rs)+len(rs)/16+16)
 	var warns []Warning
 	for _, r := range rs {
 		v, err := c.version(r.Village)
@@ -463,11 +465,29 @@ func (c *calcCache) county(rs []*Recipient) ([]Line, []Warning, error) {
 			warns = append(warns, Warning{HouseholdID: r.HouseholdID, Programme: "-", Msg: "没有适用的政策参数：" + err.Error()})
 			continue
 		}
-		l, w := compute(r, c.month, v, c.memo)
-		lines = append(lines, l...)
+		var w []Warning
+		lines, w = compute(lines, r, c.month, v, c.memo)
 		warns = append(warns, w...)
 	}
 	return lines, warns, nil
+}
+
+// sortByKey orders lines by key. Lines are large: when they are not in
+// order already, their positions are sorted and the lines copied once.
+func sortByKey(lines []Line) []Line {
+	if slices.IsSortedFunc(lines, func(a, b Line) int { return strings.Compare(a.Key, b.Key) }) {
+		return lines
+	}
+	idx := make([]int32, len(lines))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return strings.Compare(lines[a].Key, lines[b].Key) })
+	out := make([]Line, len(lines))
+	for i, j := range idx {
+		out[i] = lines[j]
+	}
+	return out
 }
 
 // inScope returns the county months of month within region that by covers.

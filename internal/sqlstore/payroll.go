@@ -203,6 +203,18 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 	// On SQLite over the whole province the members are read as sizes and
 	// the few that matter (see below): a row is costly there.
 	sizes := s.db.dialect == SQLite && len(prefix) <= 2
+	if len(prefix) <= 2 {
+		// The whole province: arrays sized once from the tables' sizes,
+		// not grown (and copied) row by row.
+		nh := s.estimate(ctx, "households")
+		enrols = make([]enrolRow, 0, s.estimate(ctx, "enrolments"))
+		hhs = make([]hhRow, 0, nh)
+		if sizes {
+			counts = make([]sizeRow, 0, nh)
+		} else {
+			persons = make([]personRow, 0, s.estimate(ctx, "persons"))
+		}
+	}
 	const personFlags = `self_care + (CASE WHEN excluded = '' THEN 0 ELSE 64 END)
 		+ (CASE WHEN death_date IS NOT NULL AND death_date <> '' AND death_date < ? THEN 128 ELSE 0 END)
 		+ (CASE WHEN relationship = 'head' THEN 256 ELSE 0 END)`
@@ -448,6 +460,20 @@ func (s *PayrollStore) bulkScan(ctx context.Context, q string, args []any, fn fu
 		}
 		return rows.Err()
 	}))
+}
+
+// estimate is about how many rows table holds, from the statistics
+// (ANALYZE); 0 when unknown.
+func (s *PayrollStore) estimate(ctx context.Context, table string) int {
+	q := `SELECT COALESCE(MAX(CAST(stat AS INTEGER)), 0) FROM sqlite_stat1 WHERE tbl = '` + table + `'`
+	if s.db.dialect == Postgres {
+		q = `SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass('` + table + `')`
+	}
+	var n int64
+	if err := s.db.queryRow(ctx, q).Scan(&n); err != nil || n < 0 {
+		return 0
+	}
+	return int(min(n, 1<<26))
 }
 
 // scan runs a read and calls fn for each row.
