@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -344,7 +346,7 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 	}
 	areas := map[byte]string{'u': string(registry.Urban), 'r': string(registry.Rural)}
 	out := map[string][]*payroll.Recipient{}
-	recips := make([]payroll.Recipient, 0, len(hhs)/2+1)
+	recips := make([]payroll.Recipient, 0, min(len(hhs), len(enrols))) // at most one a household with an enrolment
 	members := make([]payroll.Member, 0, len(persons))
 	items := make([]registry.Income, 0, len(incomes))
 	ens := make([]registry.Enrolment, 0, len(enrols))
@@ -635,39 +637,100 @@ func (s *PayrollStore) markComputed(ctx context.Context, exec func(context.Conte
 	return nil
 }
 
-// lineSource feeds COPY and reports progress every 512 rows; a panic in
-// progress is caught and re-raised after the transaction is rolled back.
-type lineSource struct {
+// lineText feeds COPY … FROM STDIN with lines in COPY's text format,
+// written here directly (a value is a few appends, where the generic
+// binary encoding looks up a plan per value), 512 lines at a time, and
+// reports progress after each 512; a panic in progress is caught and
+// raised again after the transaction is rolled back.
+type lineText struct {
 	lines    []payroll.Line
 	i        int
+	buf      []byte // the rows not yet read, within store
+	store    []byte
 	progress func(int) error
 	err      error
 	panicked any
 }
 
-func (ls *lineSource) Next() bool {
-	if ls.err != nil || ls.i >= len(ls.lines) {
-		return false
-	}
-	ls.i++
-	if ls.i%512 == 0 {
-		func() {
-			defer func() {
-				if p := recover(); p != nil {
-					ls.panicked, ls.err = p, fmt.Errorf("progress panicked: %v", p)
+func (lt *lineText) Read(p []byte) (int, error) {
+	for len(lt.buf) == 0 {
+		if lt.err != nil {
+			return 0, lt.err
+		}
+		if lt.i >= len(lt.lines) {
+			return 0, io.EOF
+		}
+		b := lt.store[:0]
+		for end := min(lt.i+512, len(lt.lines)); lt.i < end; lt.i++ {
+			b = appendLineText(b, &lt.lines[lt.i])
+		}
+		lt.store, lt.buf = b, b
+		if lt.i%512 == 0 {
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						lt.panicked, lt.err = p, fmt.Errorf("progress panicked: %v", p)
+					}
+				}()
+				if err := lt.progress(lt.i); err != nil {
+					lt.err = err
 				}
 			}()
-			ls.err = ls.progress(ls.i)
-		}()
-		if ls.err != nil {
-			return false
+			if lt.err != nil {
+				return 0, lt.err
+			}
 		}
 	}
-	return true
+	n := copy(p, lt.buf)
+	lt.buf = lt.buf[n:]
+	return n, nil
 }
 
-func (ls *lineSource) Values() ([]any, error) { return lineRow(&ls.lines[ls.i-1]), nil }
-func (ls *lineSource) Err() error             { return ls.err }
+// appendLineText appends a line as a row of COPY's text format, its
+// columns in the order of lineCols.
+func appendLineText(b []byte, l *payroll.Line) []byte {
+	for i, v := range [...]string{l.County, l.Key, l.Month, l.Village, l.Programme, l.Kind} {
+		if i > 0 {
+			b = append(b, '\t')
+		}
+		b = appendCopyText(b, v)
+	}
+	for _, n := range [...]int64{l.HouseholdID, l.PersonID, int64(l.Persons)} {
+		b = append(b, '\t')
+		b = strconv.AppendInt(b, n, 10)
+	}
+	b = append(b, '\t')
+	b = appendCopyText(b, l.Tier)
+	b = append(b, '\t')
+	b = strconv.AppendInt(b, l.Amount.Fen(), 10)
+	for _, v := range [...]string{l.Name, l.Bank, l.Account, l.Ref, l.Reason, l.Status, l.FailCode} {
+		b = append(b, '\t')
+		b = appendCopyText(b, v)
+	}
+	return append(b, '\n')
+}
+
+// appendCopyText appends a text value escaped for COPY's text format.
+func appendCopyText(b []byte, v string) []byte {
+	if !strings.ContainsAny(v, "\\\t\n\r") {
+		return append(b, v...)
+	}
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; c {
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
 
 func (s *PayrollStore) copyCounty(ctx context.Context, month, county string, lines []payroll.Line, warnings string, progress func(int) error) error {
 	lo, hi := payroll.KeyRange(month)
@@ -694,7 +757,8 @@ func (s *PayrollStore) copyCounty(ctx context.Context, month, county string, lin
 		return translate(err)
 	}
 	defer conn.Close()
-	src := &lineSource{lines: lines, progress: progress}
+	src := &lineText{lines: lines, progress: progress}
+	copySQL := `COPY ` + target.Sanitize() + ` (` + strings.Join(lineCols, ", ") + `) FROM STDIN`
 	err = conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
 		tx, err := pc.Begin(ctx)
@@ -708,7 +772,7 @@ func (s *PayrollStore) copyCounty(ctx context.Context, month, county string, lin
 				return err
 			}
 		}
-		if _, err := tx.CopyFrom(ctx, target, lineCols, src); err != nil {
+		if _, err := tx.Conn().PgConn().CopyFrom(ctx, src, copySQL); err != nil {
 			if src.err != nil {
 				return src.err
 			}
@@ -944,15 +1008,17 @@ func (s *PayrollStore) Lines(ctx context.Context, month, county string, fn func(
 // hold: the lines with an account, by key, only the columns the files
 // need.
 func (s *PayrollStore) PaymentLines(ctx context.Context, month, county string) ([]payroll.Line, error) {
-	cs, err := s.countyStatus(ctx, month, county)
-	if err != nil {
-		return nil, err
-	}
-	if cs.Before(payroll.Exported) {
+	var st string
+	var n int
+	err := s.db.queryRow(ctx, `SELECT status, lines FROM payroll_counties WHERE month = ? AND county = ?`, month, county).Scan(&st, &n)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && payroll.Status(st).Before(payroll.Exported)) {
 		return nil, nil
 	}
+	if err != nil {
+		return nil, translate(err)
+	}
 	lo, hi := payroll.KeyRange(month)
-	var out []payroll.Line
+	out := make([]payroll.Line, 0, n)
 	sep := "char(31)"
 	if s.db.dialect == Postgres {
 		sep = "chr(31)"

@@ -65,7 +65,10 @@ func TestPayrollMonthTable(t *testing.T) {
 	if ex, att := attached(); !ex || att != !pg {
 		t.Fatalf("after BeginMonth: exists %v, attached %v", ex, att)
 	}
-	if err := st.WriteCounty(ctx, month, county, []payroll.Line{line(1, 100), line(2, 200)}, "", func(int) error { return nil }); err != nil {
+	// Names with what COPY's text format escapes come back unchanged.
+	odd := line(2, 200)
+	odd.Name, odd.Bank = "户\t主\\N\n\r", `\N`
+	if err := st.WriteCounty(ctx, month, county, []payroll.Line{line(1, 100), odd}, "", func(int) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	// A crash here: the lines are committed with the county's mark but,
@@ -86,6 +89,9 @@ func TestPayrollMonthTable(t *testing.T) {
 	}
 	if n := count(); n != 2 {
 		t.Fatalf("after SetStatus: %d lines; want 2", n)
+	}
+	if l, err := st.Line(ctx, county, odd.Key); err != nil || l.Name != odd.Name || l.Bank != odd.Bank || l.Amount != 200 {
+		t.Fatalf("line %+v, %v; want name %q bank %q", l, err, odd.Name, odd.Bank)
 	}
 	if err := st.FinishMonths(ctx); err != nil { // nothing left to do
 		t.Fatal(err)
