@@ -114,7 +114,7 @@ func enrolledIn(e registry.Enrolment, month string) bool {
 // Lines carry the household's bank account as the registry has it now;
 // the payee is the account holder, else the head (dibao) or the person.
 func Compute(r *Recipient, month string, v *policy.Version) ([]Line, []Warning) {
-	return compute(r, month, v, newMemo())
+	return compute(nil, r, month, v, newMemo())
 }
 
 // memo keeps amounts that depend only on the policy version and a few
@@ -141,9 +141,9 @@ func newMemo() *memo {
 	return &memo{tier: map[tierKey]money.Money{}, tekun: map[tekunKey]money.Money{}}
 }
 
-func compute(r *Recipient, month string, v *policy.Version, mm *memo) ([]Line, []Warning) {
+// compute appends r's lines of month to lines.
+func compute(lines []Line, r *Recipient, month string, v *policy.Version, mm *memo) ([]Line, []Warning) {
 	first := month + "-01"
-	var lines []Line
 	var warns []Warning
 	head := ""
 	for _, m := range r.Members {

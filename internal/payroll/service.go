@@ -140,6 +140,10 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 	}
 	res := RunResult{Month: month, Region: code, Counties: len(counties)}
 	prefix := region.Prefix(code)
+	// A run stopped half-way may have left lines not yet readable.
+	if err := s.Store.FinishMonths(ctx); err != nil {
+		return res, err
+	}
 	err = s.Tx.WithTx(ctx, func(ctx context.Context) error {
 		if err := s.Store.ClaimCounties(ctx, month, counties, by.Username, s.now()); err != nil {
 			return err
@@ -171,6 +175,9 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 	}
 	if len(order) == 0 {
 		return res, nil
+	}
+	if err := s.Store.BeginMonth(ctx, month, recompute); err != nil {
+		return res, err
 	}
 	t0 := time.Now()
 	recips, err := s.Store.Recipients(ctx, month, prefix, todo)
@@ -282,7 +289,7 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 					return
 				}
 				lines := append(r.lines, reissues(month, unpaid)...)
-				slices.SortFunc(lines, func(a, b Line) int { return strings.Compare(a.Key, b.Key) })
+				lines = sortByKey(lines)
 				tw := time.Now()
 				last := 0
 				err = s.Store.WriteCounty(ctx, month, county, lines, warningText(r.warns), func(n int) error {
@@ -323,7 +330,10 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 	if firstEr != nil {
 		return res, firstEr
 	}
-	return res, nil
+	tf := time.Now()
+	err = s.Store.FinishMonths(ctx)
+	res.WriteTime += time.Since(tf)
+	return res, err
 }
 
 // gradualAmounts fills in the 渐退 lines' amounts: each household's last
@@ -445,7 +455,9 @@ func (c *calcCache) version(village string) (*policy.Version, error) {
 }
 
 func (c *calcCache) county(rs []*Recipient) ([]Line, []Warning, error) {
-	var lines []Line
+	// About one line a household, a few more for 特困 persons: appended
+	// in place, in one array.
+	lines := make([]Line, 0, len(rs)+len(rs)/16+16)
 	var warns []Warning
 	for _, r := range rs {
 		v, err := c.version(r.Village)
@@ -453,11 +465,29 @@ func (c *calcCache) county(rs []*Recipient) ([]Line, []Warning, error) {
 			warns = append(warns, Warning{HouseholdID: r.HouseholdID, Programme: "-", Msg: "没有适用的政策参数：" + err.Error()})
 			continue
 		}
-		l, w := compute(r, c.month, v, c.memo)
-		lines = append(lines, l...)
+		var w []Warning
+		lines, w = compute(lines, r, c.month, v, c.memo)
 		warns = append(warns, w...)
 	}
 	return lines, warns, nil
+}
+
+// sortByKey orders lines by key. Lines are large: when they are not in
+// order already, their positions are sorted and the lines copied once.
+func sortByKey(lines []Line) []Line {
+	if slices.IsSortedFunc(lines, func(a, b Line) int { return strings.Compare(a.Key, b.Key) }) {
+		return lines
+	}
+	idx := make([]int32, len(lines))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return strings.Compare(lines[a].Key, lines[b].Key) })
+	out := make([]Line, len(lines))
+	for i, j := range idx {
+		out[i] = lines[j]
+	}
+	return out
 }
 
 // inScope returns the county months of month within region that by covers.

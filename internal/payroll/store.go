@@ -43,6 +43,16 @@ type Store interface {
 	// Writers is how many counties WriteCounty can write at once (1 for
 	// an engine with a single writer).
 	Writers() int
+	// BeginMonth readies the store for a run writing month's lines
+	// (recompute: counties computed before are written again). A store
+	// may then write the month's lines where they are not yet readable
+	// (a table indexed once at the end), until FinishMonths.
+	BeginMonth(ctx context.Context, month string, recompute bool) error
+	// FinishMonths makes readable every month's lines written since
+	// BeginMonth, including those of a run that stopped half-way (a
+	// crash). Run calls it first and last; SetStatus and AddLine do it
+	// themselves.
+	FinishMonths(ctx context.Context) error
 	// SetStatus moves a county's month from one of from to to, with
 	// warnings when not nil. Returns Conflict when it is in no state of from.
 	SetStatus(ctx context.Context, month, county string, from []Status, to Status, warnings *string, by string, at time.Time) error

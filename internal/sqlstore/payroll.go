@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -203,6 +205,18 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 	// On SQLite over the whole province the members are read as sizes and
 	// the few that matter (see below): a row is costly there.
 	sizes := s.db.dialect == SQLite && len(prefix) <= 2
+	if len(prefix) <= 2 {
+		// The whole province: arrays sized once from the tables' sizes,
+		// not grown (and copied) row by row.
+		nh := s.estimate(ctx, "households")
+		enrols = make([]enrolRow, 0, s.estimate(ctx, "enrolments"))
+		hhs = make([]hhRow, 0, nh)
+		if sizes {
+			counts = make([]sizeRow, 0, nh)
+		} else {
+			persons = make([]personRow, 0, s.estimate(ctx, "persons"))
+		}
+	}
 	const personFlags = `self_care + (CASE WHEN excluded = '' THEN 0 ELSE 64 END)
 		+ (CASE WHEN death_date IS NOT NULL AND death_date <> '' AND death_date < ? THEN 128 ELSE 0 END)
 		+ (CASE WHEN relationship = 'head' THEN 256 ELSE 0 END)`
@@ -332,7 +346,7 @@ func (s *PayrollStore) Recipients(ctx context.Context, month, prefix string, cou
 	}
 	areas := map[byte]string{'u': string(registry.Urban), 'r': string(registry.Rural)}
 	out := map[string][]*payroll.Recipient{}
-	recips := make([]payroll.Recipient, 0, len(hhs)/2+1)
+	recips := make([]payroll.Recipient, 0, min(len(hhs), len(enrols))) // at most one a household with an enrolment
 	members := make([]payroll.Member, 0, len(persons))
 	items := make([]registry.Income, 0, len(incomes))
 	ens := make([]registry.Enrolment, 0, len(enrols))
@@ -450,6 +464,20 @@ func (s *PayrollStore) bulkScan(ctx context.Context, q string, args []any, fn fu
 	}))
 }
 
+// estimate is about how many rows table holds, from the statistics
+// (ANALYZE); 0 when unknown.
+func (s *PayrollStore) estimate(ctx context.Context, table string) int {
+	q := `SELECT COALESCE(MAX(CAST(stat AS INTEGER)), 0) FROM sqlite_stat1 WHERE tbl = '` + table + `'`
+	if s.db.dialect == Postgres {
+		q = `SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass('` + table + `')`
+	}
+	var n int64
+	if err := s.db.queryRow(ctx, q).Scan(&n); err != nil || n < 0 {
+		return 0
+	}
+	return int(min(n, 1<<26))
+}
+
 // scan runs a read and calls fn for each row.
 func (s *PayrollStore) scan(ctx context.Context, q string, args []any, fn func(rowScanner) error) error {
 	rows, err := s.db.query(ctx, q, args...)
@@ -551,6 +579,9 @@ func (s *PayrollStore) WriteCounty(ctx context.Context, month, county string, li
 	if s.db.dialect == Postgres && !InTx(ctx) {
 		return s.copyCounty(ctx, month, county, lines, warnings, progress)
 	}
+	if err := s.BeginMonth(ctx, month, true); err != nil { // the month's partition, attached (PostgreSQL)
+		return err
+	}
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.db.exec(ctx, `DELETE FROM payroll_lines WHERE county = ? AND line_key >= ? AND line_key < ? AND kind <> 'adjustment'`,
 			county, lo, hi); err != nil {
@@ -606,48 +637,128 @@ func (s *PayrollStore) markComputed(ctx context.Context, exec func(context.Conte
 	return nil
 }
 
-// lineSource feeds COPY and reports progress every 512 rows; a panic in
-// progress is caught and re-raised after the transaction is rolled back.
-type lineSource struct {
+// lineText feeds COPY … FROM STDIN with lines in COPY's text format,
+// written here directly (a value is a few appends, where the generic
+// binary encoding looks up a plan per value), 512 lines at a time, and
+// reports progress after each 512; a panic in progress is caught and
+// raised again after the transaction is rolled back.
+type lineText struct {
 	lines    []payroll.Line
 	i        int
+	buf      []byte // the rows not yet read, within store
+	store    []byte
 	progress func(int) error
 	err      error
 	panicked any
 }
 
-func (ls *lineSource) Next() bool {
-	if ls.err != nil || ls.i >= len(ls.lines) {
-		return false
-	}
-	ls.i++
-	if ls.i%512 == 0 {
-		func() {
-			defer func() {
-				if p := recover(); p != nil {
-					ls.panicked, ls.err = p, fmt.Errorf("progress panicked: %v", p)
+func (lt *lineText) Read(p []byte) (int, error) {
+	for len(lt.buf) == 0 {
+		if lt.err != nil {
+			return 0, lt.err
+		}
+		if lt.i >= len(lt.lines) {
+			return 0, io.EOF
+		}
+		b := lt.store[:0]
+		for end := min(lt.i+512, len(lt.lines)); lt.i < end; lt.i++ {
+			b = appendLineText(b, &lt.lines[lt.i])
+		}
+		lt.store, lt.buf = b, b
+		if lt.i%512 == 0 {
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						lt.panicked, lt.err = p, fmt.Errorf("progress panicked: %v", p)
+					}
+				}()
+				if err := lt.progress(lt.i); err != nil {
+					lt.err = err
 				}
 			}()
-			ls.err = ls.progress(ls.i)
-		}()
-		if ls.err != nil {
-			return false
+			if lt.err != nil {
+				return 0, lt.err
+			}
 		}
 	}
-	return true
+	n := copy(p, lt.buf)
+	lt.buf = lt.buf[n:]
+	return n, nil
 }
 
-func (ls *lineSource) Values() ([]any, error) { return lineRow(&ls.lines[ls.i-1]), nil }
-func (ls *lineSource) Err() error             { return ls.err }
+// appendLineText appends a line as a row of COPY's text format, its
+// columns in the order of lineCols.
+func appendLineText(b []byte, l *payroll.Line) []byte {
+	for i, v := range [...]string{l.County, l.Key, l.Month, l.Village, l.Programme, l.Kind} {
+		if i > 0 {
+			b = append(b, '\t')
+		}
+		b = appendCopyText(b, v)
+	}
+	for _, n := range [...]int64{l.HouseholdID, l.PersonID, int64(l.Persons)} {
+		b = append(b, '\t')
+		b = strconv.AppendInt(b, n, 10)
+	}
+	b = append(b, '\t')
+	b = appendCopyText(b, l.Tier)
+	b = append(b, '\t')
+	b = strconv.AppendInt(b, l.Amount.Fen(), 10)
+	for _, v := range [...]string{l.Name, l.Bank, l.Account, l.Ref, l.Reason, l.Status, l.FailCode} {
+		b = append(b, '\t')
+		b = appendCopyText(b, v)
+	}
+	return append(b, '\n')
+}
+
+// appendCopyText appends a text value escaped for COPY's text format.
+func appendCopyText(b []byte, v string) []byte {
+	if !strings.ContainsAny(v, "\\\t\n\r") {
+		return append(b, v...)
+	}
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; c {
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
 
 func (s *PayrollStore) copyCounty(ctx context.Context, month, county string, lines []payroll.Line, warnings string, progress func(int) error) error {
 	lo, hi := payroll.KeyRange(month)
+	// While the month's table is not yet attached (BeginMonth), the lines
+	// are copied into it: it has no index, and no lines of counties not
+	// yet computed (a county's lines and its computed mark are committed
+	// together; a recompute attaches it first), nor adjustments (AddLine
+	// attaches it), so there is nothing to delete or read back.
+	table, err := monthTable(month)
+	if err != nil {
+		return err
+	}
+	exists, attached, err := s.monthState(ctx, table)
+	if err != nil {
+		return err
+	}
+	staged := exists && !attached
+	target := pgx.Identifier{"payroll_lines"}
+	if staged {
+		target = pgx.Identifier{table}
+	}
 	conn, err := s.db.write.Conn(ctx)
 	if err != nil {
 		return translate(err)
 	}
 	defer conn.Close()
-	src := &lineSource{lines: lines, progress: progress}
+	src := &lineText{lines: lines, progress: progress}
+	copySQL := `COPY ` + target.Sanitize() + ` (` + strings.Join(lineCols, ", ") + `) FROM STDIN`
 	err = conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
 		tx, err := pc.Begin(ctx)
@@ -655,11 +766,13 @@ func (s *PayrollStore) copyCounty(ctx context.Context, month, county string, lin
 			return err
 		}
 		defer tx.Rollback(ctx)
-		if _, err := tx.Exec(ctx, `DELETE FROM payroll_lines WHERE county = $1 AND line_key >= $2 AND line_key < $3 AND kind <> 'adjustment'`,
-			county, lo, hi); err != nil {
-			return err
+		if !staged {
+			if _, err := tx.Exec(ctx, `DELETE FROM payroll_lines WHERE county = $1 AND line_key >= $2 AND line_key < $3 AND kind <> 'adjustment'`,
+				county, lo, hi); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"payroll_lines"}, lineCols, src); err != nil {
+		if _, err := tx.Conn().PgConn().CopyFrom(ctx, src, copySQL); err != nil {
 			if src.err != nil {
 				return src.err
 			}
@@ -675,12 +788,21 @@ func (s *PayrollStore) copyCounty(ctx context.Context, month, county string, lin
 			tag, err := tx.Exec(ctx, s.db.rebind(q), args...)
 			return rowsAffected(tag.RowsAffected()), err
 		}
+		finish := func(adj []payroll.Line) error {
+			if err := s.markComputed(ctx, exec, month, county, warnings, lines, adj); err != nil {
+				return err
+			}
+			return tx.Commit(ctx)
+		}
 		k := payroll.MonthKey(month)
+		var adj []payroll.Line
+		if staged {
+			return finish(adj)
+		}
 		rs, err := tx.Query(ctx, `SELECT `+lineColumns+` FROM payroll_lines WHERE county = $1 AND line_key >= $2 AND line_key < $3`, county, k+"A", k+"B")
 		if err != nil {
 			return err
 		}
-		var adj []payroll.Line
 		for rs.Next() {
 			var l payroll.Line
 			if err := scanLine(rs, &l); err != nil {
@@ -693,10 +815,7 @@ func (s *PayrollStore) copyCounty(ctx context.Context, month, county string, lin
 		if err := rs.Err(); err != nil {
 			return err
 		}
-		if err := s.markComputed(ctx, exec, month, county, warnings, lines, adj); err != nil {
-			return err
-		}
-		return tx.Commit(ctx)
+		return finish(adj)
 	})
 	if src.panicked != nil {
 		panic(src.panicked)
@@ -719,9 +838,123 @@ func (s *PayrollStore) Writers() int {
 	return 1
 }
 
+// monthTable is the name of a month's partition of payroll_lines on
+// PostgreSQL (migration 0012).
+func monthTable(month string) (string, error) {
+	k := ""
+	if len(month) == 7 && month[4] == '-' {
+		k = payroll.MonthKey(month)
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < '0' || k[i] > '9' {
+			k = ""
+		}
+	}
+	if len(k) != 6 {
+		return "", apperr.Field("month", "月份格式错误", "malformed month")
+	}
+	return "payroll_lines_" + k, nil
+}
+
+// monthState says whether a month's partition exists and whether it is
+// attached (false while a run copies into it, before its index is built).
+func (s *PayrollStore) monthState(ctx context.Context, table string) (exists, attached bool, err error) {
+	err = s.db.queryRow(ctx, `SELECT relispartition FROM pg_class WHERE oid = to_regclass(?)`, table).Scan(&attached)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, false, nil
+	}
+	return err == nil, attached, translate(err)
+}
+
+// BeginMonth, on PostgreSQL, creates the month's partition when there is
+// none yet: as a bare table (no index) that the run's writers copy into
+// side by side and FinishMonths indexes once and attaches. A recompute
+// writes into the attached partition (it deletes lines first: that needs
+// the index). On SQLite there is nothing to do.
+func (s *PayrollStore) BeginMonth(ctx context.Context, month string, recompute bool) error {
+	if s.db.dialect != Postgres {
+		return nil
+	}
+	table, err := monthTable(month)
+	if err != nil {
+		return err
+	}
+	lo, hi := payroll.KeyRange(month)
+	exists, attached, err := s.monthState(ctx, table)
+	switch {
+	case err != nil:
+		return err
+	case exists && !attached && recompute:
+		return s.FinishMonths(ctx)
+	case exists:
+		return nil
+	case recompute:
+		_, err = s.db.exec(ctx, `CREATE TABLE IF NOT EXISTS `+table+` PARTITION OF payroll_lines FOR VALUES FROM ('`+lo+`') TO ('`+hi+`')`)
+		return err
+	}
+	// The check constraint is the partition's bound: ATTACH need not scan
+	// the table to prove it.
+	_, err = s.db.exec(ctx, `CREATE TABLE IF NOT EXISTS `+table+` (LIKE payroll_lines INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
+		CONSTRAINT `+table+`_bound CHECK (line_key >= '`+lo+`' AND line_key < '`+hi+`'))`)
+	return err
+}
+
+// FinishMonths, on PostgreSQL, builds the primary key of every month's
+// table not yet attached and attaches it (the partial indexes are built
+// by ATTACH), each in one transaction: a crash leaves the table as it was,
+// to be finished by the next run or change of state.
+func (s *PayrollStore) FinishMonths(ctx context.Context) error {
+	if s.db.dialect != Postgres {
+		return nil
+	}
+	var tables []string
+	err := s.scan(ctx, `SELECT relname FROM pg_class WHERE relkind = 'r' AND NOT relispartition
+		AND relname ~ '^payroll_lines_[0-9]{6}$' AND pg_table_is_visible(oid) ORDER BY relname`, nil,
+		func(rows rowScanner) error {
+			var t string
+			err := rows.Scan(&t)
+			tables = append(tables, t)
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	for _, table := range tables {
+		k := strings.TrimPrefix(table, "payroll_lines_")
+		err := s.db.WithTx(ctx, func(ctx context.Context) error {
+			// Another session may have finished it meanwhile: the lock
+			// taken by the first ALTER waits for it, so look again.
+			if _, err := s.db.exec(ctx, `LOCK TABLE `+table+` IN ACCESS EXCLUSIVE MODE`); err != nil {
+				return err
+			}
+			var attached bool
+			if err := s.db.queryRow(ctx, `SELECT relispartition FROM pg_class WHERE oid = to_regclass(?)`, table).Scan(&attached); err != nil || attached {
+				return translate(err)
+			}
+			for _, q := range []string{
+				`ALTER TABLE ` + table + ` ADD PRIMARY KEY (county, line_key)`,
+				`ALTER TABLE payroll_lines ATTACH PARTITION ` + table + ` FOR VALUES FROM ('` + k + `') TO ('` + k + `~')`,
+				`ALTER TABLE ` + table + ` DROP CONSTRAINT IF EXISTS ` + table + `_bound`,
+			} {
+				if _, err := s.db.exec(ctx, q); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SetStatus moves a county's month between states.
 func (s *PayrollStore) SetStatus(ctx context.Context, month, county string, from []payroll.Status, to payroll.Status,
 	warnings *string, by string, at time.Time) error {
+	if err := s.FinishMonths(ctx); err != nil {
+		return err
+	}
 	args := []any{string(to), by, utc(at)}
 	set := ""
 	if warnings != nil {
@@ -775,15 +1008,17 @@ func (s *PayrollStore) Lines(ctx context.Context, month, county string, fn func(
 // hold: the lines with an account, by key, only the columns the files
 // need.
 func (s *PayrollStore) PaymentLines(ctx context.Context, month, county string) ([]payroll.Line, error) {
-	cs, err := s.countyStatus(ctx, month, county)
-	if err != nil {
-		return nil, err
-	}
-	if cs.Before(payroll.Exported) {
+	var st string
+	var n int
+	err := s.db.queryRow(ctx, `SELECT status, lines FROM payroll_counties WHERE month = ? AND county = ?`, month, county).Scan(&st, &n)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && payroll.Status(st).Before(payroll.Exported)) {
 		return nil, nil
 	}
+	if err != nil {
+		return nil, translate(err)
+	}
 	lo, hi := payroll.KeyRange(month)
-	var out []payroll.Line
+	out := make([]payroll.Line, 0, n)
 	sep := "char(31)"
 	if s.db.dialect == Postgres {
 		sep = "chr(31)"
@@ -825,6 +1060,10 @@ func (s *PayrollStore) Line(ctx context.Context, county, key string) (payroll.Li
 
 // AddLine inserts a line and recounts its county month.
 func (s *PayrollStore) AddLine(ctx context.Context, l payroll.Line) error {
+	// The month's partition, attached (PostgreSQL).
+	if err := s.BeginMonth(ctx, l.Month, true); err != nil {
+		return err
+	}
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.db.exec(ctx, `INSERT INTO payroll_lines (`+lineColumns+`) VALUES (`+placeholders(len(lineCols))+`)`,
 			lineRow(&l)...); err != nil {
