@@ -712,10 +712,17 @@ func appendLineText(b []byte, l *payroll.Line) []byte {
 
 // appendCopyText appends a text value escaped for COPY's text format.
 func appendCopyText(b []byte, v string) []byte {
-	if !strings.ContainsAny(v, "\\\t\n\r") {
+	// A plain loop: strings.ContainsAny built its set on every call and
+	// cost more than the rest of the row.
+	i := 0
+	for i < len(v) && v[i] != '\\' && v[i] > '\r' {
+		i++
+	}
+	if i == len(v) {
 		return append(b, v...)
 	}
-	for i := 0; i < len(v); i++ {
+	b = append(b, v[:i]...)
+	for ; i < len(v); i++ {
 		switch c := v[i]; c {
 		case '\\':
 			b = append(b, '\\', '\\')
