@@ -87,20 +87,47 @@ func (s *VerifyStore) LoadSnapshot(ctx context.Context, sn *verify.Snapshot, nex
 		b := s.db.newBulk("dataset_records", cols...)
 		defer b.close()
 		vals := make([]any, len(cols))
-		for {
-			recs, err := next()
-			if err == io.EOF {
-				break
+		add := func(r *verify.Record) error {
+			recordValues(vals, sn.ID, r, cols)
+			b.add(vals...)
+			if b.ready() {
+				return b.flush(ctx)
 			}
-			if err != nil {
+			return nil
+		}
+		if s.db.dialect == SQLite {
+			// SQLite's table is clustered on the key: records in key order
+			// append to the B-tree (pages filled once, never split or
+			// spilled), where pieces sorted each on its own land all over
+			// it. So every piece is taken (the file validates whole before
+			// anything is written) and they are merged.
+			var pieces [][]verify.Record
+			for {
+				recs, err := next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					return err
+				}
+				if len(recs) > 0 {
+					pieces = append(pieces, recs)
+				}
+			}
+			if err := mergeRecords(pieces, add); err != nil {
 				return err
 			}
-			for i := range recs {
-				r := &recs[i]
-				recordValues(vals, sn.ID, r, cols)
-				b.add(vals...)
-				if b.ready() {
-					if err := b.flush(ctx); err != nil {
+		} else {
+			for {
+				recs, err := next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					return err
+				}
+				for i := range recs {
+					if err := add(&recs[i]); err != nil {
 						return err
 					}
 				}
@@ -113,6 +140,45 @@ func (s *VerifyStore) LoadSnapshot(ctx context.Context, sn *verify.Snapshot, nex
 			sn.ID, sn.Source, sn.AsOf, sn.LoadedAt, sn.Rows, sn.SHA256, sn.LoadedBy)
 		return translate(err)
 	})
+}
+
+// mergeRecords calls fn with the records of pieces, each sorted by PID
+// and Line, in that order overall (a binary heap of the pieces' heads).
+func mergeRecords(pieces [][]verify.Record, fn func(*verify.Record) error) error {
+	less := func(a, b []verify.Record) bool {
+		return a[0].PID < b[0].PID || a[0].PID == b[0].PID && a[0].Line < b[0].Line
+	}
+	h := pieces
+	down := func(i int) {
+		for {
+			m := i
+			if l := 2*i + 1; l < len(h) && less(h[l], h[m]) {
+				m = l
+			}
+			if r := 2*i + 2; r < len(h) && less(h[r], h[m]) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for len(h) > 0 {
+		if err := fn(&h[0][0]); err != nil {
+			return err
+		}
+		if h[0] = h[0][1:]; len(h[0]) == 0 {
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
+		}
+		down(0)
+	}
+	return nil
 }
 
 // partitionName is the PostgreSQL partition of a snapshot's records.
