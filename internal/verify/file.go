@@ -438,7 +438,7 @@ func splitCSVLine(line string, cells []string) ([]string, bool) {
 // sortRecords orders records by PID then Line: the order of the table's
 // key, so a load appends to the index instead of scattering into it. It
 // sorts small keys and then moves each record once (sorting the records
-// themselves moved them, ~180 bytes each, many times over).
+// themselves moved them, 160 bytes each, many times over).
 func sortRecords(rs []Record) {
 	if len(rs) < 2 {
 		return
