@@ -798,7 +798,8 @@ func (*keeper) StaffRelative(*synth.StaffRelative) error { return nil }
 // TestNoAccidentalLookAlikes checks, at the county scale, that two
 // registry persons of a county share name, sex and birth date only as a
 // planted duplicate_person case (the copy and its original), so that the
-// duplicate rule of verification can find exactly the planted cases.
+// duplicate rule of verification can find exactly the planted cases, and
+// that an original is alive in a household without a case of its own.
 func TestNoAccidentalLookAlikes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates the county scale")
@@ -811,12 +812,19 @@ func TestNoAccidentalLookAlikes(t *testing.T) {
 	type key struct{ county, name, sex, birth string }
 	keyOf := map[string]key{}
 	groups := map[key][]string{}
+	people := map[string]registry.Member{}
+	headOf := map[string]string{} // person → the household's key
 	for _, h := range k.households {
 		for _, m := range h.Members {
 			kk := key{h.County[:6], m.Name, m.Sex, m.BirthDate}
 			keyOf[m.IDNumber] = kk
 			groups[kk] = append(groups[kk], m.IDNumber)
+			people[m.IDNumber], headOf[m.IDNumber] = m, h.Members[0].IDNumber
 		}
+	}
+	withCase := map[string]bool{}
+	for _, tr := range k.truth {
+		withCase[tr.Household] = true
 	}
 	copyOf := map[string]string{} // planted copy → original
 	for _, tr := range k.truth {
@@ -828,6 +836,10 @@ func TestNoAccidentalLookAlikes(t *testing.T) {
 		b, okB := keyOf[tr.Related]
 		if !okA || !okB || a != b {
 			t.Errorf("planted duplicate %s of %s: %+v and %+v do not collide", tr.IDNumber, tr.Related, a, b)
+		}
+		if orig := people[tr.Related]; orig.DeathDate != "" || withCase[headOf[tr.Related]] {
+			t.Errorf("original %s of planted duplicate %s: died %q, household %s with a case %v", tr.Related, tr.IDNumber,
+				orig.DeathDate, headOf[tr.Related], withCase[headOf[tr.Related]])
 		}
 	}
 	if len(copyOf) < 20 {
