@@ -158,7 +158,8 @@ func flaggedSet(ctx context.Context, a *App, run int64) (map[string]string, erro
 // score prints precision and recall of flagged against truth.csv over the
 // recipient households. A duplicate flags the original's household too
 // (the rule cannot tell the copy from the original), so that household is
-// expected as well when it is a recipient.
+// expected as well when it is a recipient, whether the copy is in a
+// recipient's household or an applicant's.
 func score(ctx context.Context, a *App, path string, flagged map[string]string, out io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -182,6 +183,9 @@ func score(ctx context.Context, a *App, path string, flagged map[string]string, 
 			return err
 		}
 		kind, flag, household, applicant, related := rec[0], rec[1] == "true", rec[2], rec[4] == "true", rec[7]
+		if kind == "duplicate_person" {
+			originals = append(originals, related)
+		}
 		if applicant {
 			continue
 		}
@@ -190,9 +194,6 @@ func score(ctx context.Context, a *App, path string, flagged map[string]string, 
 			continue
 		}
 		expected[household] = kind
-		if kind == "duplicate_person" {
-			originals = append(originals, related)
-		}
 	}
 	if len(originals) > 0 {
 		heads, err := a.DB.Verify().RecipientHeadsOf(ctx, originals, "2026-01-15")

@@ -398,8 +398,8 @@ func (s *VerifyStore) Registered(ctx context.Context, ids []string) (map[string]
 }
 
 // LookAlikes returns the living persons of other households of the county
-// with a member's name, sex, birth date and ethnicity, and the same phone
-// number when both have one.
+// with a member's name, sex, birth date and ethnicity (see the duplicate
+// rule).
 func (s *VerifyStore) LookAlikes(ctx context.Context, householdID int64, county string, members []registry.Member) ([]verify.LookAlike, error) {
 	var out []verify.LookAlike
 	for _, m := range members {
@@ -408,8 +408,8 @@ func (s *VerifyStore) LookAlikes(ctx context.Context, householdID int64, county 
 		}
 		rows, err := s.db.query(ctx, `SELECT id_number FROM persons WHERE name = ? AND birth_date = ? AND sex = ?
 			AND substr(county, 1, 6) = ? AND household_id IS NOT NULL AND household_id <> ? AND id_number <> ?
-			AND (death_date IS NULL OR death_date = '') AND ethnicity = ? AND NOT (phone <> '' AND ? <> '' AND phone <> ?)
-			ORDER BY id_number`, m.Name, m.BirthDate, m.Sex, county, householdID, m.IDNumber, m.Ethnicity, m.Phone, m.Phone)
+			AND (death_date IS NULL OR death_date = '') AND ethnicity = ?
+			ORDER BY id_number`, m.Name, m.BirthDate, m.Sex, county, householdID, m.IDNumber, m.Ethnicity)
 		if err != nil {
 			return nil, err
 		}

@@ -124,7 +124,7 @@ func (s *VerifyStore) scanPersons(ctx context.Context, lo, hi string, sc *verify
 				cty = "+county"
 			}
 			rows, err := s.db.query(ctx, `SELECT id, id_number, name, sex, household_id, county, relationship,
-				excluded, death_date, disability_grade, serious_illness, ethnicity, phone FROM persons
+				excluded, death_date, disability_grade, serious_illness, ethnicity FROM persons
 				WHERE id >= ? AND id < ? AND household_id IS NOT NULL AND `+cty+` >= ? AND `+cty+` < ?`, from, to, lo, hi)
 			if err != nil {
 				errs[k] = err
@@ -142,11 +142,11 @@ func (s *VerifyStore) scanPersons(ctx context.Context, lo, hi string, sc *verify
 				return v
 			}
 			list := make([]verify.PersonRow, 0, count/parts+count/20)
-			var id, name, sex, county, rel, excl, death, ill, eth, phone sql.RawBytes
+			var id, name, sex, county, rel, excl, death, ill, eth sql.RawBytes
 			for rows.Next() {
 				var p verify.PersonRow
 				var grade int64
-				if err := rows.Scan(&p.ID, &id, &name, &sex, &p.HouseholdID, &county, &rel, &excl, &death, &grade, &ill, &eth, &phone); err != nil {
+				if err := rows.Scan(&p.ID, &id, &name, &sex, &p.HouseholdID, &county, &rel, &excl, &death, &grade, &ill, &eth); err != nil {
 					errs[k] = translate(err)
 					return
 				}
@@ -170,7 +170,7 @@ func (s *VerifyStore) scanPersons(ctx context.Context, lo, hi string, sc *verify
 					}
 				}
 				p.Grade, p.Ill = int8(grade), len(ill) > 0
-				p.Ethnicity, p.Phone = in(eth), verify.PhoneKey(phone)
+				p.Ethnicity = in(eth)
 				list = append(list, p)
 			}
 			out[k], errs[k] = list, translate(rows.Err())

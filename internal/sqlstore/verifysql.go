@@ -125,7 +125,7 @@ SELECT m.household_id, 'duplicate', m.id_number, m.name, COUNT(*), 0, 0, 0, 0, M
 	JOIN persons o ON o.name = p.name AND o.birth_date = p.birth_date AND o.sex = p.sex
 		AND o.household_id IS NOT NULL AND o.household_id <> m.household_id AND o.id_number IS NOT NULL
 		AND o.id_number <> m.id_number AND (o.death_date IS NULL OR o.death_date = '') AND substr(o.county, 1, 6) = ?
-		AND o.ethnicity = p.ethnicity AND NOT (o.phone <> '' AND p.phone <> '' AND o.phone <> p.phone)
+		AND o.ethnicity = p.ethnicity
 	WHERE +m.alive = 1 AND p.name <> '' AND p.birth_date IS NOT NULL
 	GROUP BY m.household_id, m.id_number, m.name
 UNION ALL

@@ -144,8 +144,10 @@ func (g *countyGen) plantOne(a Anomaly, hi int) bool {
 		t.Detail = "死亡日期 " + d.String()
 	case "duplicate_person":
 		for range 8 {
+			// The original's household carries no other case, so that no
+			// later case (a recorded death) hides the original.
 			hj := r.intn(len(g.out.households))
-			if hj == hi {
+			if hj == hi || g.out.meta[hj].planted {
 				continue
 			}
 			j := g.memberAged(hj, 18, 90, nil)
@@ -167,6 +169,7 @@ func (g *countyGen) plantOne(a Anomaly, hi int) bool {
 			h.Members = append(h.Members, dup)
 			meta.ages = append(meta.ages, g.out.meta[hj].ages[j])
 			t.IDNumber, t.Related = dup.IDNumber, orig.IDNumber
+			g.out.meta[hj].planted = true
 			t.Detail = "与 " + g.out.households[hj].Members[0].IDNumber + " 户的 " + orig.Name + " 为同一人"
 			g.out.truth = append(g.out.truth, t)
 			return true

@@ -40,7 +40,7 @@ var Scales = []Scale{
 	{"county", []string{"5301"}, 0.7, 0.4,
 		"all 14 counties of 昆明市, recipients at 70%, population at 40%: 102,220 households (92,928 recipient), 233,281 persons, 3.6 million records"},
 	{"yunnan", []string{"53"}, 1, 1,
-		"all 129 counties of Yunnan at full scale: 2,632,347 households (2,393,026 recipient), 6,333,544 persons, 52.4 million records"},
+		"all 129 counties of Yunnan at full scale: 2,632,347 households (2,393,026 recipient), 6,333,543 persons, 52.4 million records"},
 }
 
 // Province is the synthetic Yunnan at full scale: the recipients the seed

@@ -53,7 +53,9 @@
 // cremation of a member still listed alive, a person registered in two
 // households of the county under two IDs (same name, sex and birth date;
 // the registry keeps one household per ID, so the duplicate is the
-// look-alike record the verification must link), a declared relative of
+// look-alike record the verification must link; names that would
+// collide by accident are drawn again, so these are the county's only
+// look-alikes), a declared relative of
 // staff (in the staff-relatives register: to be fully visited), an
 // undeclared marriage to a civil-affairs employee, or a large deposit.
 // Two negative controls (Flag false) test that rules do not overfire: a

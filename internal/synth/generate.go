@@ -32,6 +32,8 @@ func generateCounty(seed int64, plan *countyPlan, population bool) *countyOut {
 		ar:         newRNG(seed, plan.Code, streamAnomalies),
 		rr:         newRNG(seed, plan.Code, streamRecords),
 		lr:         newRNG(seed, plan.Code, streamLegit),
+		nr:         newRNG(seed, plan.Code, streamNames),
+		seen:       map[personKey]struct{}{},
 		seqs:       newSeqCounter(),
 		pop:        newPopulation(plan.Code, plan.Population),
 		eth:        ethnicTable(plan.Prefecture),

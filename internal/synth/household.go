@@ -16,6 +16,7 @@ type countyGen struct {
 	ar    *rng // anomalies
 	rr    *rng // records of the population at large
 	lr    *rng // the registry members' own records
+	nr    *rng // names re-drawn for accidental look-alikes
 	seqs  *seqCounter
 	pop   *population
 	eth   wtable
@@ -24,6 +25,7 @@ type countyGen struct {
 
 	accounts, plates, certs, regNos int // counters for unique numbers
 	shortNames                      map[string]string
+	seen                            map[personKey]struct{} // the registry persons so far
 	townshipNames                   []string
 	publicUnits                     []unit
 	enterprises                     []string
@@ -205,7 +207,7 @@ func (g *countyGen) household(prog string, urban bool, village region.Division, 
 		meta.ages[i] = ageOn(born)
 		h.Members[i] = registry.Member{
 			IDNumber:     makeID(g.plan.Code, born, seq),
-			Name:         g.names.name(r, eth, surname, m.male, born.Year()),
+			Name:         g.uniqueName(g.names.name(r, eth, surname, m.male, born.Year()), eth, surname, m.male, born),
 			Sex:          sex,
 			BirthDate:    born.String(),
 			Relationship: m.rel,
@@ -248,6 +250,35 @@ func (g *countyGen) household(prog string, urban bool, village region.Division, 
 	}
 	g.out.households = append(g.out.households, h)
 	g.out.meta = append(g.out.meta, meta)
+}
+
+// personKey is what the duplicate rule of verification compares: name,
+// sex and birth date.
+type personKey struct {
+	name string
+	born day
+	male bool
+}
+
+// uniqueName returns name, or, when a registry person of the county
+// already has that name, sex and birth date, another name drawn from the
+// names stream (keeping the surname, then from the 32nd try another Han
+// surname too), so that the only look-alikes of a county are the planted
+// duplicate_person cases. It records the person. Only collisions draw
+// from the stream, so the other names are those of the household stream.
+func (g *countyGen) uniqueName(name, eth, surname string, male bool, born day) string {
+	k := personKey{name, born, male}
+	for try := 0; ; try++ {
+		if _, dup := g.seen[k]; !dup {
+			break
+		}
+		if try >= 32 {
+			surname = g.names.han.pick(g.nr)
+		}
+		k.name = g.names.name(g.nr, eth, surname, male, born.Year())
+	}
+	g.seen[k] = struct{}{}
+	return k.name
 }
 
 // since returns the first month of an enrolment, from January of year to

@@ -20,6 +20,7 @@ const (
 	streamAnomalies
 	streamRecords
 	streamLegit
+	streamNames // re-drawn names of accidental look-alikes
 )
 
 func newRNG(seed int64, county string, stream uint64) *rng {

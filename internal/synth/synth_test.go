@@ -780,3 +780,91 @@ func BenchmarkGenerateCounty(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// keeper is a Sink that keeps the households and the truth only.
+type keeper struct {
+	households []registry.Household
+	truth      []synth.Truth
+}
+
+func (k *keeper) Household(h *registry.Household) error {
+	k.households = append(k.households, *h)
+	return nil
+}
+func (*keeper) Record(synth.Record) error                { return nil }
+func (k *keeper) Truth(t *synth.Truth) error             { k.truth = append(k.truth, *t); return nil }
+func (*keeper) StaffRelative(*synth.StaffRelative) error { return nil }
+
+// TestNoAccidentalLookAlikes checks, at the county scale, that two
+// registry persons of a county share name, sex and birth date only as a
+// planted duplicate_person case (the copy and its original), so that the
+// duplicate rule of verification can find exactly the planted cases, and
+// that an original is alive in a household without a case of its own.
+func TestNoAccidentalLookAlikes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates the county scale")
+	}
+	t.Parallel()
+	k := &keeper{}
+	if _, err := synth.Generate(context.Background(), synth.Config{Scale: "county", Seed: 1}, k); err != nil {
+		t.Fatal(err)
+	}
+	type key struct{ county, name, sex, birth string }
+	keyOf := map[string]key{}
+	groups := map[key][]string{}
+	people := map[string]registry.Member{}
+	headOf := map[string]string{} // person → the household's key
+	for _, h := range k.households {
+		for _, m := range h.Members {
+			kk := key{h.County[:6], m.Name, m.Sex, m.BirthDate}
+			keyOf[m.IDNumber] = kk
+			groups[kk] = append(groups[kk], m.IDNumber)
+			people[m.IDNumber], headOf[m.IDNumber] = m, h.Members[0].IDNumber
+		}
+	}
+	withCase := map[string]bool{}
+	for _, tr := range k.truth {
+		withCase[tr.Household] = true
+	}
+	copyOf := map[string]string{} // planted copy → original
+	for _, tr := range k.truth {
+		if tr.Kind != "duplicate_person" {
+			continue
+		}
+		copyOf[tr.IDNumber] = tr.Related
+		a, okA := keyOf[tr.IDNumber]
+		b, okB := keyOf[tr.Related]
+		if !okA || !okB || a != b {
+			t.Errorf("planted duplicate %s of %s: %+v and %+v do not collide", tr.IDNumber, tr.Related, a, b)
+		}
+		if orig := people[tr.Related]; orig.DeathDate != "" || withCase[headOf[tr.Related]] {
+			t.Errorf("original %s of planted duplicate %s: died %q, household %s with a case %v", tr.Related, tr.IDNumber,
+				orig.DeathDate, headOf[tr.Related], withCase[headOf[tr.Related]])
+		}
+	}
+	if len(copyOf) < 20 {
+		t.Fatalf("%d planted duplicate_person cases; want some", len(copyOf))
+	}
+	collisions := 0
+	for kk, ids := range groups {
+		if len(ids) < 2 {
+			continue
+		}
+		collisions++
+		originals := 0
+		for _, id := range ids {
+			orig, planted := copyOf[id]
+			if !planted {
+				originals++
+			} else if keyOf[orig] != kk {
+				t.Errorf("%s is planted as a copy of %s, outside its group %+v", id, orig, kk)
+			}
+		}
+		if originals != 1 {
+			t.Errorf("%+v is shared by %v: %d persons that are not planted copies; want 1", kk, ids, originals)
+		}
+	}
+	if collisions == 0 {
+		t.Errorf("no collisions at all; want the planted duplicates'")
+	}
+}

@@ -67,7 +67,6 @@ type PersonRow struct {
 	Sex         string
 	Birth       int32  // YYYYMMDD from the ID, 0 for none
 	Ethnicity   string // GB/T 3304 code
-	Phone       uint64 // the phone number's digits as a number, 0 for none
 	Relation    registry.Relationship
 	Excluded    string
 	DeathDate   string
@@ -89,18 +88,6 @@ func (p *PersonRow) BirthDate() string {
 		return ""
 	}
 	return dateText(int(p.Birth))
-}
-
-// PhoneKey turns a phone number into PersonRow.Phone: its digits as a
-// number (0 for none).
-func PhoneKey(b []byte) uint64 {
-	var n uint64
-	for _, c := range b {
-		if c >= '0' && c <= '9' {
-			n = n*10 + uint64(c-'0')
-		}
-	}
-	return n
 }
 
 // BirthOf returns the YYYYMMDD birth date in a packed ID.

@@ -297,9 +297,8 @@ func packString(s string) uint64 {
 
 // lookAlikes finds, for each living recipient member with a name and
 // birth date, the living persons of other households of the county with
-// the same name, sex, birth date and ethnicity under another ID whose
-// phone number, when both have one, is the same (see the duplicate rule):
-// persons are hashed on those fields and sorted, so look-alikes sit side
+// the same name, sex, birth date and ethnicity under another ID (see the
+// duplicate rule): persons are hashed on those fields and sorted, so look-alikes sit side
 // by side.
 func lookAlikes(sc *RegistryScan, members [][]int32) map[int32][]string {
 	recipient := make([]bool, len(sc.Persons))
@@ -355,8 +354,7 @@ func lookAlikes(sc *RegistryScan, members [][]int32) map[int32][]string {
 			for b := i; b < j; b++ {
 				pb := &sc.Persons[keys[b].p]
 				if a == b || pa.HouseholdID == pb.HouseholdID || pa.PID == pb.PID || pa.Name != pb.Name ||
-					pa.Sex != pb.Sex || pa.Birth != pb.Birth || pa.County != pb.County || pa.Ethnicity != pb.Ethnicity ||
-					pa.Phone != 0 && pb.Phone != 0 && pa.Phone != pb.Phone {
+					pa.Sex != pb.Sex || pa.Birth != pb.Birth || pa.County != pb.County || pa.Ethnicity != pb.Ethnicity {
 					continue
 				}
 				out[keys[a].p] = append(out[keys[a].p], pb.IDNumber())

@@ -40,14 +40,18 @@ import (
 //     still qualify, but its size and income change and the rules (RULES
 //     §2.5) ask for a review within three months; the centre confirms the
 //     death and the registry records it.
-//   - duplicate (需核实): a person of the same name, sex and birth date in
-//     another household of the county under another ID, when nothing
-//     recorded says they are two people: the same ethnicity, and the same
-//     phone number when both have one. (Name, sex and birth date alone
-//     flag thousands of namesakes in a province: in the synthetic Yunnan
-//     1,878 pairs against 1,313 planted duplicates; ethnicity and phone
-//     leave 635.) Both households are flagged: which record is the real
-//     one is for the centre to find.
+//   - duplicate (需核实): a person of the same name, sex, birth date and
+//     ethnicity in another household of the county under another ID.
+//     Ethnicity is the one on the resident's hukou, which changes at most
+//     once and only before the age of twenty, not with a new
+//     registration: a different one says two people (the synthetic
+//     duplicates copy it). The phone number is not compared: a
+//     person registered again often gives a new number, so a real
+//     duplicate may well differ in it. Real namesakes agreeing on all four
+//     do occur (common names), which is why the rule only asks for a
+//     check (需核实); the synthetic generator draws none by accident, so
+//     there its flags are the planted cases. Both households are flagged:
+//     which record is the real one is for the centre to find.
 //   - staff_relative (需核实): the member is on the register of staff
 //     relatives (近亲属备案): the case needs a full home visit.
 //   - staff_spouse (需核实): the member is married (a marriage not followed

@@ -264,3 +264,67 @@ func TestImportStoresTextVerbatim(t *testing.T) {
 		t.Errorf("the address lost its special characters in parsing: %q", n)
 	}
 }
+
+// TestDuplicateConditions checks the duplicate rule's conditions on the
+// single check and both batch engines: a look-alike (name, sex, birth
+// date, ethnicity) with another phone number is flagged, since a person
+// registered again may well have a new phone; one of another ethnicity is
+// not.
+func TestDuplicateConditions(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	birth := "1975-02-03"
+	mk := func(seq int, eth, phone string) registry.Household {
+		m := member(apptest.ID("530102", birth, seq), "周梅", "F", birth, registry.Head)
+		m.Ethnicity, m.Phone = eth, phone
+		return registry.Household{County: "530102000000", Village: "530102001001", Area: registry.Urban,
+			Members: []registry.Member{m}, Enrolments: []registry.Enrolment{{Programme: "dibao", Since: "2020-01-01"}}}
+	}
+	hs := []registry.Household{mk(42, "01", "13800000001"), mk(44, "01", "13900000002"), mk(46, "07", "13800000001")}
+	var ids []int64
+	if err := f.a.DB.Registry().LoadHouseholds(f.ctx, hs, func(i int, h registry.Household) { ids = append(ids, h.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64][]string{ids[0]: {"duplicate:" + hs[0].Members[0].IDNumber}, ids[1]: {"duplicate:" + hs[1].Members[0].IDNumber}, ids[2]: nil}
+	got := func(rs []verify.Reason) []string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.Rule+":"+r.IDNumber)
+		}
+		return out
+	}
+	for _, id := range ids {
+		h, err := f.a.DB.Registry().Household(f.ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := f.a.Verify.Check(f.ctx, &h, "2026-01-15")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := got(rep.Reasons); !slices.Equal(g, want[id]) {
+			t.Errorf("check of %s: %v; want %v", h.Members[0].IDNumber, g, want[id])
+		}
+	}
+	bs := f.a.DB.Verify()
+	for _, eng := range []verify.Engine{verify.EngineMemory, verify.EngineSQL} {
+		rep, err := f.a.Verify.Batch(f.ctx, apptest.System().Actor(), bs, verify.BatchOptions{Engine: eng, AsOf: "2026-01-15",
+			ColumnDir: f.a.Verify.ColumnDir, Workers: 2})
+		if err != nil {
+			t.Fatalf("%s: %v", eng, err)
+		}
+		rs, err := bs.Results(f.ctx, rep.Run.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		flagged := map[int64][]string{}
+		for _, r := range rs {
+			flagged[r.HouseholdID] = got(r.Reasons)
+		}
+		for _, id := range ids {
+			if !slices.Equal(flagged[id], want[id]) {
+				t.Errorf("%s: household %d: %v; want %v", eng, id, flagged[id], want[id])
+			}
+		}
+	}
+}
