@@ -330,7 +330,7 @@ func (s *Service) ImportReturn(ctx context.Context, by access.Principal, month s
 	type hit struct {
 		county, key, code string
 	}
-	var todo []hit
+	var returned []hit
 	states := map[string]Status{}
 	for i, row := range rows {
 		field := fmt.Sprintf("rows[%d]", i)
@@ -366,15 +366,15 @@ func (s *Service) ImportReturn(ctx context.Context, by access.Principal, month s
 		if states[county] != Exported {
 			return res, apperr.New(apperr.Conflict, "该县本月发放已对账，不能再导入退回", "the county's month is already reconciled").WithField(field)
 		}
-		todo = append(todo, hit{county, key, row.Code})
+		returned = append(returned, hit{county, key, row.Code})
 		res.Failed++
 		res.Amount += l.Amount
 	}
-	if len(todo) == 0 {
+	if len(returned) == 0 {
 		return res, nil
 	}
 	err = s.Tx.WithTx(ctx, func(ctx context.Context) error {
-		for _, h := range todo {
+		for _, h := range returned {
 			if err := s.Store.MarkFailed(ctx, h.county, h.key, h.code); err != nil {
 				return err
 			}

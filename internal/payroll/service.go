@@ -165,11 +165,11 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 	if err != nil {
 		return res, err
 	}
-	todo := map[string]bool{}
+	uncomputed := map[string]bool{}
 	var order []string
 	for _, c := range states {
 		if !c.Computed && c.Status == Draft {
-			todo[c.County] = true
+			uncomputed[c.County] = true
 			order = append(order, c.County)
 		}
 	}
@@ -180,7 +180,7 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 		return res, err
 	}
 	t0 := time.Now()
-	recips, err := s.Store.Recipients(ctx, month, prefix, todo)
+	recips, err := s.Store.Recipients(ctx, month, prefix, uncomputed)
 	if err != nil {
 		return res, err
 	}
@@ -241,12 +241,12 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 		mu.Unlock()
 		cancel()
 	}
-	todoIdx := make(chan int)
+	nextCounty := make(chan int)
 	go func() {
-		defer close(todoIdx)
+		defer close(nextCounty)
 		for i := range order {
 			select {
-			case todoIdx <- i:
+			case nextCounty <- i:
 			case <-ctx.Done():
 				return
 			}
@@ -267,7 +267,7 @@ func (s *Service) Run(ctx context.Context, by access.Principal, month, regionCod
 					cancel()
 				}
 			}()
-			for i := range todoIdx {
+			for i := range nextCounty {
 				county := order[i]
 				var r result
 				select {

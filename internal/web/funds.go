@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -156,22 +157,29 @@ func intParam(v, field string) (int, error) {
 	return n, nil
 }
 
-func (s *Server) apiFundsBudgets(w http.ResponseWriter, r *http.Request, p access.Principal) {
+// fundsList answers a GET of a funds list: the query from the URL, the
+// service's rows for the caller, each turned into its JSON form under key.
+func fundsList[T, J any](s *Server, w http.ResponseWriter, r *http.Request, p access.Principal, key string,
+	list func(context.Context, access.Principal, funds.Query) ([]T, error), out func(T) J) {
 	q, err := fundsQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	bs, err := s.Funds.Budgets(r.Context(), p, q)
+	rows, err := list(r.Context(), p, q)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	out := make([]budgetJSON, 0, len(bs))
-	for _, b := range bs {
-		out = append(out, s.budgetOut(b))
+	js := make([]J, 0, len(rows))
+	for _, x := range rows {
+		js = append(js, out(x))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"budgets": out})
+	writeJSON(w, http.StatusOK, map[string]any{key: js})
+}
+
+func (s *Server) apiFundsBudgets(w http.ResponseWriter, r *http.Request, p access.Principal) {
+	fundsList(s, w, r, p, "budgets", s.Funds.Budgets, s.budgetOut)
 }
 
 func (s *Server) apiFundsAddBudget(w http.ResponseWriter, r *http.Request, p access.Principal) {
@@ -198,21 +206,7 @@ func (s *Server) apiFundsAddBudget(w http.ResponseWriter, r *http.Request, p acc
 }
 
 func (s *Server) apiFundsAllocations(w http.ResponseWriter, r *http.Request, p access.Principal) {
-	q, err := fundsQuery(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	as, err := s.Funds.Allocations(r.Context(), p, q)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	out := make([]allocationJSON, 0, len(as))
-	for _, a := range as {
-		out = append(out, s.allocationOut(a))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"allocations": out})
+	fundsList(s, w, r, p, "allocations", s.Funds.Allocations, s.allocationOut)
 }
 
 func (s *Server) apiFundsAllocate(w http.ResponseWriter, r *http.Request, p access.Principal) {
@@ -239,21 +233,7 @@ func (s *Server) apiFundsAllocate(w http.ResponseWriter, r *http.Request, p acce
 }
 
 func (s *Server) apiFundsPostings(w http.ResponseWriter, r *http.Request, p access.Principal) {
-	q, err := fundsQuery(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	ps, err := s.Funds.Postings(r.Context(), p, q)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	out := make([]postingJSON, 0, len(ps))
-	for _, x := range ps {
-		out = append(out, s.postingOut(x))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"postings": out})
+	fundsList(s, w, r, p, "postings", s.Funds.Postings, s.postingOut)
 }
 
 // apiFundsPost: POST /api/v1/funds/postings, spending paid by hand
