@@ -48,6 +48,22 @@ func TestFundsAPI(t *testing.T) {
 		"amount": "1000000.00", "doc_no": "云财社〔2025〕1号", "description": "省级财政"}, 201)
 	w.must(t, "POST", "/api/v1/funds/allocations", w.prov, map[string]any{"year": y, "programme": "temporary", "to": "530102",
 		"amount": "400000", "doc_no": "云财社〔2025〕2号"}, 201)
+	// The lists: the province sees its budget and allocation; 五华区 sees the
+	// allocation it received, and no budget of its own.
+	var bs struct{ Budgets []map[string]any }
+	w.must(t, "GET", "/api/v1/funds/budgets?year=2025", w.prov, nil, 200).JSON(t, &bs)
+	if len(bs.Budgets) != 1 || bs.Budgets[0]["amount"] != "1000000.00" || bs.Budgets[0]["doc_no"] != "云财社〔2025〕1号" {
+		t.Errorf("province's budgets: %+v", bs.Budgets)
+	}
+	w.must(t, "GET", "/api/v1/funds/budgets?year=2025", w.wh, nil, 200).JSON(t, &bs)
+	if len(bs.Budgets) != 0 {
+		t.Errorf("五华区 sees budgets %+v; want none", bs.Budgets)
+	}
+	var as struct{ Allocations []map[string]any }
+	w.must(t, "GET", "/api/v1/funds/allocations?year=2025", w.wh, nil, 200).JSON(t, &as)
+	if len(as.Allocations) != 1 || as.Allocations[0]["amount"] != "400000.00" {
+		t.Errorf("五华区's allocations: %+v", as.Allocations)
+	}
 	// Beyond what the province holds: 400 naming the amount.
 	res := w.must(t, "POST", "/api/v1/funds/allocations", w.prov, map[string]any{"year": y, "programme": "temporary", "to": "530103",
 		"amount": "600000.01", "doc_no": "x"}, 400)
