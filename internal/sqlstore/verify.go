@@ -214,72 +214,79 @@ func recordValues(vals []any, id int64, r *verify.Record, cols []string) {
 	}
 }
 
-// recordText feeds COPY … FROM STDIN with the records next yields, in
-// COPY's text format written here directly (see appendCopyText: pgx's
-// generic binary encoding looked up a plan per value and cost more CPU
-// than parsing the file), a piece at a time.
-type recordText struct {
-	id    []byte // the snapshot id, formatted once
-	cols  []string
-	next  func() ([]verify.Record, error)
-	buf   []byte // the rows not yet read, within store
-	store []byte
-	err   error
+// recordCopy feeds COPY … FROM STDIN with the records next yields, in
+// COPY's binary format written here directly (see copybinary.go: pgx's
+// generic encoding looked up a plan per value and cost more CPU than
+// parsing the file, and the text format costs the server its parsing), a
+// piece at a time.
+type recordCopy struct {
+	id      int64
+	cols    []string
+	next    func() ([]verify.Record, error)
+	buf     []byte // the bytes not yet read, within store
+	store   []byte
+	started bool // the header is written
+	err     error
 }
 
-func (rt *recordText) Read(p []byte) (int, error) {
-	for len(rt.buf) == 0 {
-		if rt.err != nil {
-			return 0, rt.err
+func (rc *recordCopy) Read(p []byte) (int, error) {
+	for len(rc.buf) == 0 {
+		if rc.err != nil {
+			return 0, rc.err
 		}
-		recs, err := rt.next()
-		if err != nil {
-			rt.err = err
+		b := rc.store[:0]
+		if !rc.started {
+			rc.started = true
+			b = append(b, copyBinaryHeader...)
+		}
+		recs, err := rc.next()
+		if err != nil && err != io.EOF {
+			rc.err = err
 			return 0, err
 		}
-		b := rt.store[:0]
 		for i := range recs {
-			b = appendRecordText(b, rt.id, &recs[i], rt.cols)
+			b = appendRecordCopy(b, rc.id, &recs[i], rc.cols)
 		}
-		rt.store, rt.buf = b, b
+		if err == io.EOF {
+			rc.err = err
+			b = append(b, copyBinaryTrailer...)
+		}
+		rc.store, rc.buf = b, b
 	}
-	n := copy(p, rt.buf)
-	rt.buf = rt.buf[n:]
+	n := copy(p, rc.buf)
+	rc.buf = rc.buf[n:]
 	return n, nil
 }
 
-// appendRecordText appends r as a row of COPY's text format with the
+// appendRecordCopy appends r as a row of COPY's binary format with the
 // values of cols (recordColumns; the same values as recordValues).
-func appendRecordText(b, id []byte, r *verify.Record, cols []string) []byte {
-	b = append(b, id...)
-	b = append(b, '\t')
-	b = appendCopyText(b, r.IDNumber[:6])
-	b = append(b, '\t')
-	b = strconv.AppendInt(b, int64(r.PID), 10)
-	b = append(b, '\t')
-	b = strconv.AppendInt(b, int64(r.Line), 10)
+func appendRecordCopy(b []byte, id int64, r *verify.Record, cols []string) []byte {
+	b = appendCopyFields(b, len(cols))
+	b = appendCopyInt8(b, id)
+	b = appendCopyString(b, r.IDNumber[:6])
+	b = appendCopyInt8(b, int64(r.PID))
+	b = appendCopyInt8(b, int64(r.Line))
 	for _, c := range cols[4:] {
-		b = append(b, '\t')
 		switch c {
 		case "ref":
-			b = appendCopyText(b, r.Ref)
+			b = appendCopyString(b, r.Ref)
 		case "kind":
-			b = appendCopyText(b, r.Kind)
+			b = appendCopyString(b, r.Kind)
 		case "status":
-			b = appendCopyText(b, r.Status)
+			b = appendCopyString(b, r.Status)
 		case "note":
-			b = appendCopyText(b, r.Note)
+			b = appendCopyString(b, r.Note)
 		case "date":
-			b = appendCopyText(b, r.Date)
+			b = appendCopyString(b, r.Date)
 		case "amount":
-			b = strconv.AppendInt(b, int64(r.Amount), 10)
+			b = appendCopyInt8(b, int64(r.Amount))
 		case "amount2":
-			b = strconv.AppendInt(b, int64(r.Amount2), 10)
+			b = appendCopyInt8(b, int64(r.Amount2))
 		case "other":
-			b = strconv.AppendInt(b, int64(r.Other), 10)
+			b = appendCopyInt8(b, int64(r.Other))
 		}
 	}
-	return append(b, '\n')
+	return b
 }
 
 func (s *VerifyStore) copySnapshot(ctx context.Context, sn *verify.Snapshot, next func() ([]verify.Record, error)) error {
@@ -289,8 +296,8 @@ func (s *VerifyStore) copySnapshot(ctx context.Context, sn *verify.Snapshot, nex
 	}
 	defer conn.Close()
 	cols := recordColumns(sn.Source)
-	src := &recordText{id: strconv.AppendInt(nil, sn.ID, 10), cols: cols, next: next}
-	copySQL := `COPY ` + partitionName(sn.ID) + ` (` + strings.Join(cols, ", ") + `) FROM STDIN WITH (FREEZE)`
+	src := &recordCopy{id: sn.ID, cols: cols, next: next}
+	copySQL := `COPY ` + partitionName(sn.ID) + ` (` + strings.Join(cols, ", ") + `) FROM STDIN WITH (FORMAT binary, FREEZE)`
 	err = conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
 		tx, err := pc.Begin(ctx)
@@ -299,7 +306,11 @@ func (s *VerifyStore) copySnapshot(ctx context.Context, sn *verify.Snapshot, nex
 		}
 		defer tx.Rollback(ctx)
 		part := partitionName(sn.ID)
-		if _, err := tx.Exec(ctx, `CREATE TABLE `+part+` (LIKE dataset_records INCLUDING DEFAULTS)`); err != nil {
+		// The CHECK, which lets the attachment skip its own scan of the
+		// rows, is checked row by row as they are copied (cheaper than
+		// that scan).
+		if _, err := tx.Exec(ctx, `CREATE TABLE `+part+` (LIKE dataset_records INCLUDING DEFAULTS,
+			CONSTRAINT `+part+`_snapshot CHECK (snapshot_id = `+strconv.FormatInt(sn.ID, 10)+`))`); err != nil {
 			return err
 		}
 		// Sorting the key's entries in memory instead of in runs on disk
@@ -313,10 +324,8 @@ func (s *VerifyStore) copySnapshot(ctx context.Context, sn *verify.Snapshot, nex
 			}
 			return err
 		}
-		// The key is built once over the loaded rows; the CHECK lets the
-		// attachment skip its own scan.
-		if _, err := tx.Exec(ctx, `ALTER TABLE `+part+` ADD PRIMARY KEY (snapshot_id, pid, line),
-			ADD CONSTRAINT `+part+`_snapshot CHECK (snapshot_id = `+strconv.FormatInt(sn.ID, 10)+`)`); err != nil {
+		// The index is built once over the loaded rows (migration 0013).
+		if _, err := tx.Exec(ctx, `CREATE INDEX `+part+`_person ON `+part+` (pid, line)`); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `ALTER TABLE dataset_records ATTACH PARTITION `+part+` FOR VALUES IN (`+strconv.FormatInt(sn.ID, 10)+`)`); err != nil {
