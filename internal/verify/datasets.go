@@ -68,6 +68,33 @@ func requireDatasetsImport(by access.Principal) error {
 	return nil
 }
 
+// MayImport reports (nil, or Unauthorized or Forbidden) whether by may
+// import datasets, so that a caller can refuse before receiving a file.
+func (s *Service) MayImport(by access.Principal) error { return requireDatasetsImport(by) }
+
+// departmentsEn are the departments' English names.
+var departmentsEn = map[string]string{
+	"公安":          "Public security",
+	"自然资源（不动产登记）": "Natural resources (real-estate registration)",
+	"市场监管":        "Market regulation",
+	"人力资源社会保障":    "Human resources and social security",
+	"住房公积金管理中心":   "Housing provident fund centre",
+	"税务":          "Taxation",
+	"银行":          "Banks",
+	"证券":          "Securities",
+	"组织人事":        "Organisation and personnel",
+	"民政（殡葬）、公安":   "Civil affairs (funerals), public security",
+	"民政（婚姻登记）":    "Civil affairs (marriage registration)",
+}
+
+// DepartmentEn is the English name of a source's department.
+func (s Source) DepartmentEn() string {
+	if en, ok := departmentsEn[s.Department]; ok {
+		return en
+	}
+	return s.Department
+}
+
 // Catalogue lists every source with its columns and its snapshots,
 // newest first. Needs VerifyCentre or VerifyDatasets.
 func (s *Service) Catalogue(ctx context.Context, by access.Principal) ([]SourceDetail, error) {
