@@ -376,8 +376,11 @@ func (s *Server) datasetsSubmit(w http.ResponseWriter, r *http.Request, p access
 			s.uiError(w, r, err)
 			return
 		}
-		s.renderDatasets(w, r, p, map[bool]int{true: http.StatusUnprocessableEntity, false: s.status(r, err)}[refusedRows(err)],
-			"", err, out)
+		code := s.status(r, err)
+		if refusedRows(err) {
+			code = http.StatusUnprocessableEntity
+		}
+		s.renderDatasets(w, r, p, code, "", err, out)
 		return
 	}
 	var flash string
