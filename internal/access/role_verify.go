@@ -14,15 +14,20 @@ const (
 	VerifyConnect Permission = "verify.connect"
 	// VerifyReport: read verification reports.
 	VerifyReport Permission = "verify.report"
+	// VerifyDatasets: import the department datasets and the staff
+	// relatives' register. The data are the province's, so the service
+	// also requires a province-level jurisdiction (the province's
+	// verification centre or administrator).
+	VerifyDatasets Permission = "verify.datasets"
 )
 
 // verifyGrants is the role → permission table of verification, merged into
 // grants by grantSet and Permissions.
 var verifyGrants = map[Role][]Permission{
-	ProvinceAdmin:     {VerifyAuthorize, VerifyRequest, VerifyCentre, VerifyConnect, VerifyReport},
+	ProvinceAdmin:     {VerifyAuthorize, VerifyRequest, VerifyCentre, VerifyConnect, VerifyReport, VerifyDatasets},
 	PrefectureOfficer: {VerifyReport},
 	CountyApprover:    {VerifyReport},
-	CountyVerifier:    {VerifyAuthorize, VerifyRequest, VerifyCentre, VerifyConnect, VerifyReport},
+	CountyVerifier:    {VerifyAuthorize, VerifyRequest, VerifyCentre, VerifyConnect, VerifyReport, VerifyDatasets},
 	TownshipClerk:     {VerifyAuthorize, VerifyRequest, VerifyReport},
 	TownshipReviewer:  {VerifyAuthorize, VerifyRequest, VerifyReport},
 	VillageAssistant:  {VerifyAuthorize},

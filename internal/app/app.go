@@ -109,5 +109,5 @@ func (a *App) Server() (*web.Server, error) {
 	return web.New(web.Services{Access: a.Access, Registry: a.Registry, Divisions: a.Divisions, Audit: a.Audit,
 		Policy: a.PolicyService, Calendar: a.Calendar, DB: a.DB, Version: Version, Casework: a.Casework,
 		Funds: a.Funds, Verify: a.VerifyCentre,
-		Payroll: a.Payroll}, a.Log)
+		Payroll: a.Payroll, Datasets: a.Verify}, a.Log)
 }

@@ -9,9 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"safetynet/internal/apperr"
-	"safetynet/internal/idcard"
-	"safetynet/internal/sqlstore"
 	"safetynet/internal/verify"
 )
 
@@ -39,8 +36,7 @@ func runImportDataset(ctx context.Context, args []string, env Env) error {
 	if ext != "csv" && ext != "xlsx" {
 		return usagef("the file must be .csv or .xlsx: %s", name)
 	}
-	data, err := os.ReadFile(name)
-	if err != nil {
+	if _, err := os.Stat(name); err != nil {
 		return usagef("cannot read %s: %v", name, err)
 	}
 	a, err := openApp(ctx, *dsn, env)
@@ -48,14 +44,14 @@ func runImportDataset(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer a.DB.Close()
-	if *source == "staff_relatives" {
-		return importStaffRelatives(ctx, a, data, env)
+	if *source == verify.RegisterName {
+		return importStaffRelatives(ctx, a, name, env)
 	}
 	if *asOf == "" {
 		return usagef(use)
 	}
 	start := time.Now()
-	res, err := a.Verify.Import(ctx, cli().Actor(), *source, *asOf, data, ext == "xlsx", *good)
+	res, err := a.Verify.ImportFile(ctx, cli().Actor(), *source, *asOf, name, ext == "xlsx", *good)
 	if res.Parsed != nil {
 		for i, e := range res.Parsed.Errors {
 			if i == 100 {
@@ -80,54 +76,26 @@ func runImportDataset(ctx context.Context, args []string, env Env) error {
 
 // importStaffRelatives loads staff_relatives.csv (staff_id, staff_name,
 // role, unit, region, relative_id, relative_name, relation) into the
-// register, validated whole first.
-func importStaffRelatives(ctx context.Context, a *App, data []byte, env Env) error {
-	lines := strings.Split(strings.TrimPrefix(strings.ReplaceAll(string(data), "\r\n", "\n"), "\ufeff"), "\n")
-	want := "staff_id,staff_name,role,unit,region,relative_id,relative_name,relation"
-	if len(lines) == 0 || strings.TrimSpace(lines[0]) != want {
-		return apperr.Field("file", "表头应为 "+want, "the header must be "+want)
+// register, validated whole first (verify.ParseRegister: RFC 4180, so a
+// quoted field may hold a comma).
+func importStaffRelatives(ctx context.Context, a *App, name string, env Env) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return usagef("cannot read %s: %v", name, err)
 	}
-	var es []sqlstore.StaffEntry
-	bad := 0
-	for i, l := range lines[1:] {
-		if strings.TrimSpace(l) == "" {
-			continue
+	defer f.Close()
+	res, err := a.Verify.ImportRegister(ctx, cli().Actor(), f)
+	for i, e := range res.Errors {
+		if i == 100 {
+			fmt.Fprintf(env.Stderr, "…（共 %d 处错误 %d errors in all）\n", len(res.Errors), len(res.Errors))
+			break
 		}
-		row := i + 2
-		c := strings.Split(l, ",")
-		fail := func(col, zh, en string) {
-			bad++
-			fmt.Fprintf(env.Stderr, "第%d行【%s】：%s | row %d, column %s: %s\n", row, col, zh, row, col, en)
-		}
-		if len(c) != 8 {
-			fail("", "应有 8 列", "want 8 columns")
-			continue
-		}
-		sid, err1 := idcard.Parse(c[0])
-		rid, err2 := idcard.Parse(c[5])
-		role := sqlstore.StaffRole(c[2])
-		switch {
-		case err1 != nil:
-			fail("staff_id", "身份证号码无效", "invalid resident ID")
-		case err2 != nil:
-			fail("relative_id", "身份证号码无效", "invalid resident ID")
-		case role == "":
-			fail("role", "未知的人员类别", "unknown role")
-		case len(c[4]) < 6:
-			fail("region", "区划代码无效", "invalid division code")
-		default:
-			es = append(es, sqlstore.StaffEntry{County: c[4][:6] + "000000", StaffID: sid.String(), StaffName: c[1], Role: role,
-				RelativeID: rid.String(), Relation: c[7]})
-		}
+		fmt.Fprintf(env.Stderr, "%s | %s\n", e.Zh(), e.Error())
 	}
-	if bad > 0 {
-		return apperr.Field("rows", fmt.Sprintf("文件有 %d 行错误，未导入任何数据", bad), fmt.Sprintf("%d bad rows; nothing was loaded", bad))
-	}
-	n, err := a.DB.Verify().LoadStaffRelatives(ctx, es, "cli")
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "已导入近亲属备案 loaded %d register entries (%d already registered)\n", n, len(es)-n)
+	fmt.Fprintf(env.Stdout, "已导入近亲属备案 loaded %d register entries (%d already registered)\n", res.Added, res.Rows-res.Added)
 	return nil
 }
 

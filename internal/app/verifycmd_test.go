@@ -67,3 +67,36 @@ func TestVerifyCommands(t *testing.T) {
 		t.Fatalf("--all with --region = %d; want 2", code)
 	}
 }
+
+// The register file is CSV: a quoted field may hold a comma (here the
+// unit), and the row still has its eight columns.
+func TestImportStaffRelativesQuotedField(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := apptest.DSN(t)
+	staff := apptest.ID("530102", "1975-02-03", 31)
+	rel := apptest.ID("530102", "1950-06-07", 41)
+	name := filepath.Join(t.TempDir(), "staff_relatives.csv")
+	os.WriteFile(name, []byte("staff_id,staff_name,role,unit,region,relative_id,relative_name,relation\n"+
+		staff+",赵六,村（居）委会成员,\"五华区华山街道,某社区居委会\",530102001001,"+rel+",\"赵\"\"大\"\"\",父母\n"), 0o644)
+	code, out, errs := run(t, "", "import", "dataset", "--source", "staff_relatives", "--db", dsn, name)
+	if code != 0 || !strings.Contains(out, "loaded 1 register entries") {
+		t.Fatalf("import register = %d %q %q", code, out, errs)
+	}
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := db.Verify().Registered(ctx, []string{rel})
+	if err != nil || len(got[rel]) != 1 || got[rel][0] != staff {
+		t.Fatalf("registered = %v, %v; want %s", got, err, staff)
+	}
+	// A bad row is named by line and column, and nothing more is added.
+	os.WriteFile(name, []byte("staff_id,staff_name,role,unit,region,relative_id,relative_name,relation\n"+
+		staff+",赵六,村（居）委会成员,\"a,b\",530102001001,530102195006071234,赵大,父母\n"), 0o644)
+	code, _, errs = run(t, "", "import", "dataset", "--source", "staff_relatives", "--db", dsn, name)
+	if code != 2 || !strings.Contains(errs, "第2行【近亲属身份证号码】") || !strings.Contains(errs, "row 2, column relative_id") {
+		t.Fatalf("bad register = %d %q", code, errs)
+	}
+}

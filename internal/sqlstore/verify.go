@@ -455,28 +455,12 @@ func unpackID(p uint64) string {
 	return string(b[:])
 }
 
-// staffRoles maps the register file's roles to the table's keys.
-var staffRoles = map[string]string{"村（居）委会成员": "village_committee", "乡镇（街道）社会救助经办人员": "township_caseworker",
-	"县民政局工作人员": "county_civil_affairs", "民政工作人员": "civil_affairs"}
-
 // StaffRole returns the register key of a role as the register file
 // writes it (Chinese) or as the table does; "" for an unknown role.
-func StaffRole(role string) string {
-	if k, ok := staffRoles[role]; ok {
-		return k
-	}
-	for _, k := range staffRoles {
-		if k == role {
-			return k
-		}
-	}
-	return ""
-}
+func StaffRole(role string) string { return verify.StaffRoleKey(role) }
 
 // StaffEntry is a row of the relatives' register file.
-type StaffEntry struct {
-	County, StaffID, StaffName, Role, RelativeID, Relation string
-}
+type StaffEntry = verify.StaffEntry
 
 // LoadStaffRelatives adds register entries in bulk, skipping those
 // already registered (same county, staff and relative). It returns the

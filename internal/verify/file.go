@@ -150,7 +150,7 @@ func (r *Reader) Next() ([]Record, error) {
 	return c.recs, nil
 }
 
-// Close stops the workers (after an early end).
+// Close stops the workers (after an early end) and waits for them.
 func (r *Reader) Close() {
 	if r.stop != nil {
 		r.stop()
@@ -267,8 +267,11 @@ func streamCSV(src Source, body string, workers int) (next func() (chunkResult, 
 			}
 		}
 	}()
+	var wg sync.WaitGroup
 	for range workers {
+		wg.Add(1)
 		go func() {
+			defer wg.Done()
 			rp := newRowParser(src)
 			rp.today = today
 			var cells []string
@@ -289,7 +292,12 @@ func streamCSV(src Source, body string, workers int) (next func() (chunkResult, 
 		return c, true
 	}
 	var once sync.Once
-	stop = func() { once.Do(func() { close(quit) }) }
+	// stop returns when the workers have: data (which may be a mapped
+	// file) is no longer read after it.
+	stop = func() {
+		once.Do(func() { close(quit) })
+		wg.Wait()
+	}
 	return next, stop
 }
 

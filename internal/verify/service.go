@@ -49,6 +49,10 @@ type Store interface {
 	// Records returns the records of the persons pids in the snapshots
 	// (Source and Snapshot set from the snapshot).
 	Records(ctx context.Context, snaps []Snapshot, pids []uint64) ([]Record, error)
+	// LoadStaffRelatives adds register entries in bulk, skipping those
+	// already registered (same county, staff and relative), recorded as
+	// created by by; it returns the number added.
+	LoadStaffRelatives(ctx context.Context, es []StaffEntry, by string) (int, error)
 	// Registered maps each of ids on the staff relatives' register to the
 	// staff IDs it is registered with.
 	Registered(ctx context.Context, ids []string) (map[string][]string, error)

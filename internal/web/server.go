@@ -46,6 +46,7 @@ type Services struct {
 	Funds     *funds.Service    // budgets, allocations, spending, the incentive pool
 	Verify    *verify.Centre    // the verification centre: authorizations, requests, reports
 	Payroll   *payroll.Service  // the monthly payroll, bank files, rosters
+	Datasets  *verify.Service   // the department datasets: catalogue, snapshot uploads, the staff relatives' register
 	Version   string
 	Now       func() time.Time
 }
@@ -134,6 +135,7 @@ func (s *Server) routes() {
 	s.fundsRoutes()
 	s.verifyRoutes()
 	s.payrollRoutes()
+	s.datasetRoutes()
 
 	s.uiRoutes()
 }

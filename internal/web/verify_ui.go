@@ -181,7 +181,8 @@ func (s *Server) verifyQueuePage(w http.ResponseWriter, r *http.Request, p acces
 		}
 		rows = append(rows, row)
 	}
-	data := map[string]any{"Rows": rows, "CanConnect": p.Can(access.VerifyConnect)}
+	data := map[string]any{"Rows": rows, "CanConnect": p.Can(access.VerifyConnect),
+		"Datasets": p.Can(access.VerifyCentre) || p.Can(access.VerifyDatasets)}
 	if len(p.Prefix()) >= 6 {
 		county := p.Prefix()[:6]
 		cs, err := s.Verify.Connections(r.Context(), p, county)
