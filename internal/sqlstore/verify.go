@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
@@ -100,20 +101,26 @@ func (s *VerifyStore) LoadSnapshot(ctx context.Context, sn *verify.Snapshot, nex
 			// append to the B-tree (pages filled once, never split or
 			// spilled), where pieces sorted each on its own land all over
 			// it. So every piece is taken (the file validates whole before
-			// anything is written) and they are merged.
+			// anything is written), sorted while the next ones validate,
+			// and they are merged. (PostgreSQL's partition is a heap indexed
+			// after the load: it takes the pieces as they come.)
 			var pieces [][]verify.Record
+			var sorting sync.WaitGroup
 			for {
 				recs, err := next()
 				if err == io.EOF {
 					break
 				}
 				if err != nil {
+					sorting.Wait()
 					return err
 				}
 				if len(recs) > 0 {
 					pieces = append(pieces, recs)
+					sorting.Go(func() { verify.SortRecords(recs) })
 				}
 			}
+			sorting.Wait()
 			if err := mergeRecords(pieces, add); err != nil {
 				return err
 			}

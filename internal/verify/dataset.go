@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"safetynet/internal/idcard"
 	"safetynet/internal/money"
@@ -132,12 +134,15 @@ type rowParser struct {
 	src    Source
 	cols   []column
 	today  time.Time
+	latest int // the day after today as YYYYMMDD: the latest date a file may hold
 	marry  bool
 	errors []RowError
 }
 
 func newRowParser(src Source) *rowParser {
-	return &rowParser{src: src, cols: layouts[src.Name], today: time.Now(), marry: src.Name == "marriages"}
+	p := &rowParser{src: src, cols: layouts[src.Name], marry: src.Name == "marriages"}
+	p.setToday(time.Now())
+	return p
 }
 
 func (p *rowParser) fail(row int, c *column, zh, en string) {
@@ -168,7 +173,7 @@ func (p *rowParser) parse(row int, cells []string, out []Record) []Record {
 	}
 	for i := range p.cols {
 		c := &p.cols[i]
-		v := strings.TrimSpace(cells[i+1])
+		v := trimCell(cells[i+1])
 		switch c.typ {
 		case colID:
 			sid, err := idcard.ParseAt(v, p.today)
@@ -197,12 +202,12 @@ func (p *rowParser) parse(row int, cells []string, out []Record) []Record {
 			p.setMoney(&r, c.to, m)
 			continue
 		case colDate:
-			d, err := time.Parse("2006-01-02", v)
-			if err != nil || len(v) != 10 {
+			d, ok := dayNumber(v)
+			if !ok {
 				p.fail(row, c, "日期应为 YYYY-MM-DD", "a date YYYY-MM-DD")
 				continue
 			}
-			if d.Year() < 1900 || d.After(p.today.AddDate(0, 0, 1)) {
+			if d < 19000101 || d > p.latest {
 				p.fail(row, c, "日期超出范围", "date out of range")
 				continue
 			}
@@ -314,4 +319,70 @@ func Fields(source string) []string {
 		}
 	}
 	return out
+}
+
+// setToday sets the date the rows are checked against.
+func (p *rowParser) setToday(t time.Time) {
+	p.today = t
+	n := t.AddDate(0, 0, 1)
+	p.latest = n.Year()*10000 + int(n.Month())*100 + n.Day()
+}
+
+// dayNumber reads a date YYYY-MM-DD as the number YYYYMMDD, checking the
+// day exists in its month. (time.Parse did the same at a tenth of the
+// rows' parsing time.)
+func dayNumber(v string) (int, bool) {
+	if len(v) != 10 || v[4] != '-' || v[7] != '-' {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < 10; i++ {
+		if i == 4 || i == 7 {
+			continue
+		}
+		c := v[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	y, m, d := n/10000, n/100%100, n%100
+	if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return 0, false
+	}
+	return n, true
+}
+
+// daysIn is the number of days of month m of year y (Gregorian).
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// trimCell is strings.TrimSpace with a quick way out for the usual cell,
+// which starts and ends with neither an ASCII space nor a multi-byte
+// character (a Chinese value ending in one sent TrimSpace down its slow
+// Unicode path for every cell).
+func trimCell(v string) string {
+	if v == "" {
+		return v
+	}
+	first, last := v[0], v[len(v)-1]
+	if first > ' ' && first < utf8.RuneSelf && last > ' ' && last < utf8.RuneSelf {
+		return v
+	}
+	if last >= utf8.RuneSelf && first > ' ' && first < utf8.RuneSelf {
+		if r, _ := utf8.DecodeLastRuneInString(v); !unicode.IsSpace(r) {
+			return v
+		}
+	}
+	return strings.TrimSpace(v)
 }

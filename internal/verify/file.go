@@ -126,8 +126,9 @@ type Reader struct {
 // rows were bad (and Good is not set): the load must be rolled back.
 var ErrBadRows = apperr.Field("rows", "文件有错误行，未导入任何数据", "the file has bad rows; nothing was loaded")
 
-// Next returns the records of the next piece (sorted by PID and Line
-// within it), io.EOF after the last, or ErrBadRows then if any row was
+// Next returns the records of the next piece (in file order: a store
+// that wants them in key order sorts them, see SortRecords), io.EOF after
+// the last, or ErrBadRows then if any row was
 // bad and Good is false. Records of bad rows are never returned.
 func (r *Reader) Next() ([]Record, error) {
 	c, ok := r.next()
@@ -184,7 +185,7 @@ func NewReader(name string, data []byte, xlsx bool) (*Reader, error) {
 			return nil, err
 		}
 		rp := newRowParser(src)
-		rp.today = nowForTests()
+		rp.setToday(nowForTests())
 		var c chunkResult
 		for i, cells := range rows[1:] {
 			if len(trimEmptyTail(cells, 0)) == 0 {
@@ -194,7 +195,6 @@ func NewReader(name string, data []byte, xlsx bool) (*Reader, error) {
 			c.recs = rp.parse(i+2, trimEmptyTail(cells, len(src.Columns)), c.recs)
 		}
 		c.errs = rp.errors
-		sortRecords(c.recs)
 		done := false
 		r.next = func() (chunkResult, bool) {
 			if done {
@@ -273,7 +273,7 @@ func streamCSV(src Source, body string, workers int) (next func() (chunkResult, 
 		go func() {
 			defer wg.Done()
 			rp := newRowParser(src)
-			rp.today = today
+			rp.setToday(today)
 			var cells []string
 			for i := range jobs {
 				results[i] <- parseChunk(rp, chunks[i], starts[i], &cells)
@@ -340,7 +340,6 @@ func parseChunk(rp *rowParser, c string, line int, cells *[]string) chunkResult 
 		}
 		recs = rp.parse(first, *cells, recs)
 	}
-	sortRecords(recs)
 	return chunkResult{recs: recs, errs: rp.errors, rows: rows}
 }
 
@@ -363,7 +362,7 @@ func ParseFile(name string, data []byte, xlsx bool) (*Parsed, error) {
 		}
 		r.Records = append(r.Records, recs...)
 	}
-	sortRecords(r.Records)
+	SortRecords(r.Records)
 	return &r.Parsed, nil
 }
 
@@ -443,11 +442,11 @@ func splitCSVLine(line string, cells []string) ([]string, bool) {
 	}
 }
 
-// sortRecords orders records by PID then Line: the order of the table's
-// key, so a load appends to the index instead of scattering into it. It
+// SortRecords orders records by PID then Line: the order of SQLite's
+// clustered key, so a load appends to it instead of scattering into it. It
 // sorts small keys and then moves each record once (sorting the records
 // themselves moved them, 160 bytes each, many times over).
-func sortRecords(rs []Record) {
+func SortRecords(rs []Record) {
 	if len(rs) < 2 {
 		return
 	}
