@@ -12,17 +12,22 @@ const (
 	VerifyCentre Permission = "verify.centre"
 	// VerifyConnect: mark a source connected or not for a county.
 	VerifyConnect Permission = "verify.connect"
-	// VerifyReport: read verification reports.
+	// VerifyReport: read verification reports (and the batch runs of the
+	// jurisdiction).
 	VerifyReport Permission = "verify.report"
+	// VerifyBatch: run batch re-verification of a division within the
+	// jurisdiction (the verification centres of province, prefecture and
+	// county), and cancel it.
+	VerifyBatch Permission = "verify.batch"
 )
 
 // verifyGrants is the role → permission table of verification, merged into
 // grants by grantSet and Permissions.
 var verifyGrants = map[Role][]Permission{
-	ProvinceAdmin:     {VerifyAuthorize, VerifyRequest, VerifyCentre, VerifyConnect, VerifyReport},
-	PrefectureOfficer: {VerifyReport},
+	ProvinceAdmin:     {VerifyAuthorize, VerifyRequest, VerifyCentre, VerifyConnect, VerifyReport, VerifyBatch},
+	PrefectureOfficer: {VerifyReport, VerifyBatch},
 	CountyApprover:    {VerifyReport},
-	CountyVerifier:    {VerifyAuthorize, VerifyRequest, VerifyCentre, VerifyConnect, VerifyReport},
+	CountyVerifier:    {VerifyAuthorize, VerifyRequest, VerifyCentre, VerifyConnect, VerifyReport, VerifyBatch},
 	TownshipClerk:     {VerifyAuthorize, VerifyRequest, VerifyReport},
 	TownshipReviewer:  {VerifyAuthorize, VerifyRequest, VerifyReport},
 	VillageAssistant:  {VerifyAuthorize},
