@@ -45,6 +45,7 @@ type Services struct {
 	Casework  *casework.Service // intake and the case workflow
 	Funds     *funds.Service    // budgets, allocations, spending, the incentive pool
 	Verify    *verify.Centre    // the verification centre: authorizations, requests, reports
+	Batches   *verify.Batches   // batch re-verification as background jobs
 	Payroll   *payroll.Service  // the monthly payroll, bank files, rosters
 	Version   string
 	Now       func() time.Time
@@ -133,6 +134,7 @@ func (s *Server) routes() {
 	s.caseRoutes()
 	s.fundsRoutes()
 	s.verifyRoutes()
+	s.verifyBatchRoutes()
 	s.payrollRoutes()
 
 	s.uiRoutes()
