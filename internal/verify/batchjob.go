@@ -109,9 +109,10 @@ type JobDetail struct {
 type Batches struct {
 	Service *Service
 	Store   JobStore
-	// Adjust, when set, changes the options of each run (tests hold or
-	// cancel a run half-way with AfterCounty).
-	Adjust func(*BatchOptions)
+	// Adjust, when set, changes the options of each run, given the job's
+	// context (tests hold a run half-way with AfterCounty, or until it is
+	// cancelled).
+	Adjust func(ctx context.Context, opt *BatchOptions)
 	// Log, when set, receives the internal errors that stop a job.
 	Log *slog.Logger
 
@@ -231,7 +232,7 @@ func (b *Batches) Start(ctx context.Context, p access.Principal, regionCode stri
 		startc <- started{r, resumed}
 	}
 	if b.Adjust != nil {
-		b.Adjust(&opt)
+		b.Adjust(jctx, &opt)
 	}
 	go func() {
 		defer b.wg.Done()
