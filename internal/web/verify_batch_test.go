@@ -397,6 +397,12 @@ func testBatchJobs(t *testing.T, engine string) {
 		!strings.Contains(res.Body, "不符合") {
 		t.Errorf("finished page: %d Refresh %q\n%s", res.Code, res.Header.Get("Refresh"), res.Body)
 	}
+	req, _ := http.NewRequest("GET", w.Server.URL+"/verification/batches/"+u.ID, nil)
+	req.AddCookie(cookie)
+	req.AddCookie(&http.Cookie{Name: "lang", Value: "en"})
+	if res := w.Send(t, req); !strings.Contains(res.Body, "Households whose verdict changed") || !strings.Contains(res.Body, "vehicle") {
+		t.Errorf("English page:\n%s", res.Body)
+	}
 	pc := uiLogin(t, w.App, "prefect")
 	if res = uiGet(t, w.App, pc, "/verification/batches/"+u.ID); strings.Contains(res.Body, owner) {
 		t.Errorf("the prefect's page shows the full ID")
