@@ -89,8 +89,8 @@ type ChangeRow struct {
 	HouseholdLabel
 }
 
-// JobDetail is a run with its outcome: the verdict counts and, once
-// finished, the households whose verdict changed since the previous
+// JobDetail is a run with its outcome, once finished: the verdict counts
+// and the households whose verdict changed since the previous
 // finished run of the region (a page of them).
 type JobDetail struct {
 	Job
@@ -244,9 +244,13 @@ func (b *Batches) Start(ctx context.Context, p access.Principal, regionCode stri
 	select {
 	case st = <-startc:
 	case err := <-errc:
-		// Refused or failed before the run was stored (a bad date, the
-		// database): nothing to show but the error.
-		return Job{}, err
+		select {
+		case st = <-startc: // stored, then failed at once: the run shows the error
+		default:
+			// Refused or failed before the run was stored (a bad date,
+			// the database): nothing to show but the error.
+			return Job{}, err
+		}
 	}
 	if b.Service.Audit != nil {
 		if err := b.Service.Audit.Record(ctx, p.Actor(), auditEvent("verify.batch.start", st.run,
@@ -527,6 +531,11 @@ func (b *Batches) detail(ctx context.Context, p access.Principal, id int64) (Job
 		return JobDetail{}, err
 	}
 	d := JobDetail{Job: j, Verdicts: map[Verdict]int{}}
+	if j.Status != JobFinished {
+		// The counts and changes of an unfinished run would be partial
+		// (and its page is read every two seconds).
+		return d, nil
+	}
 	pre := scope(p, run)
 	cur, err := b.Store.Results(ctx, run.ID, pre)
 	if err != nil {
@@ -536,9 +545,6 @@ func (b *Batches) detail(ctx context.Context, p access.Principal, id int64) (Job
 		d.Verdicts[r.Verdict]++
 	}
 	d.Verdicts[Meets] = j.Households - j.Flagged
-	if j.Status != JobFinished {
-		return d, nil
-	}
 	prev, err := b.Store.PreviousRun(ctx, run.Region, run.ID)
 	if apperr.Is(err, apperr.NotFound) {
 		return d, nil

@@ -277,6 +277,11 @@ func testBatchJobs(t *testing.T, engine string) {
 		}
 	}
 
+	res := w.Do(t, "POST", "/api/v1/verification/batches", w.admin, map[string]string{"region": "53", "engine": engine, "as_of": "2026-13-01"})
+	if res.Code != http.StatusBadRequest || res.ErrorField() != "as_of" {
+		t.Errorf("start with a bad date: %d %s", res.Code, res.Body)
+	}
+
 	// The first runs: nothing to compare with.
 	a1 := start(t, w.App, w.admin, "530000000000", engine)
 	d := finish(t, w.App, w.admin, a1.ID)
@@ -309,7 +314,7 @@ func testBatchJobs(t *testing.T, engine string) {
 	w.hold("hold")
 	u := start(t, w.App, w.admin, "530000000000", engine)
 	<-w.reached
-	res := w.Do(t, "POST", "/api/v1/verification/batches", w.admin, map[string]string{"region": "53", "engine": engine})
+	res = w.Do(t, "POST", "/api/v1/verification/batches", w.admin, map[string]string{"region": "53", "engine": engine})
 	if res.Code != http.StatusConflict || !strings.Contains(res.Body, "正在进行批量核对") {
 		t.Errorf("second start while running: %d %s; want 409", res.Code, res.Body)
 	}
