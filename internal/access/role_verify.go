@@ -12,22 +12,27 @@ const (
 	VerifyCentre Permission = "verify.centre"
 	// VerifyConnect: mark a source connected or not for a county.
 	VerifyConnect Permission = "verify.connect"
-	// VerifyReport: read verification reports.
+	// VerifyReport: read verification reports (and the batch runs of the
+	// jurisdiction).
 	VerifyReport Permission = "verify.report"
 	// VerifyDatasets: import the department datasets and the staff
 	// relatives' register. The data are the province's, so the service
 	// also requires a province-level jurisdiction (the province's
 	// verification centre or administrator).
 	VerifyDatasets Permission = "verify.datasets"
+	// VerifyBatch: run batch re-verification of a division within the
+	// jurisdiction (the verification centres of province, prefecture and
+	// county), and cancel it.
+	VerifyBatch Permission = "verify.batch"
 )
 
 // verifyGrants is the role → permission table of verification, merged into
 // grants by grantSet and Permissions.
 var verifyGrants = map[Role][]Permission{
-	ProvinceAdmin:     {VerifyAuthorize, VerifyRequest, VerifyCentre, VerifyConnect, VerifyReport, VerifyDatasets},
-	PrefectureOfficer: {VerifyReport},
+	ProvinceAdmin:     {VerifyAuthorize, VerifyRequest, VerifyCentre, VerifyConnect, VerifyReport, VerifyDatasets, VerifyBatch},
+	PrefectureOfficer: {VerifyReport, VerifyBatch},
 	CountyApprover:    {VerifyReport},
-	CountyVerifier:    {VerifyAuthorize, VerifyRequest, VerifyCentre, VerifyConnect, VerifyReport, VerifyDatasets},
+	CountyVerifier:    {VerifyAuthorize, VerifyRequest, VerifyCentre, VerifyConnect, VerifyReport, VerifyDatasets, VerifyBatch},
 	TownshipClerk:     {VerifyAuthorize, VerifyRequest, VerifyReport},
 	TownshipReviewer:  {VerifyAuthorize, VerifyRequest, VerifyReport},
 	VillageAssistant:  {VerifyAuthorize},

@@ -49,6 +49,9 @@ type App struct {
 	// connections, requests, paper replies and reports; Verify is its
 	// online comparison.
 	VerifyCentre *verify.Centre
+	// Batches runs batch re-verifications as the server's background
+	// jobs; Close stops them (their runs resume after a restart).
+	Batches *verify.Batches
 	// Payroll is the monthly payroll; its Ledger (the funds ledger) is
 	// wired where the funds service exists.
 	Payroll *payroll.Service
@@ -94,6 +97,7 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 	a.Verify = &verify.Service{Store: db.Verify(), Policy: a.PolicyService, Audit: a.Audit, Tx: db, Now: opt.Now}
 	a.VerifyCentre = &verify.Centre{Store: db.VerifyCase(), Households: db.Registry(), Checker: a.Verify,
 		Policy: a.PolicyService, Cases: a.Casework, Tx: db, Audit: a.Audit, Now: opt.Now}
+	a.Batches = &verify.Batches{Service: a.Verify, Store: db.Verify(), Log: opt.Log}
 	a.Payroll = &payroll.Service{Store: db.Payroll(), Tx: db, Audit: a.Audit, Policy: a.PolicyService,
 		Divisions: a.Divisions, Now: opt.Now}
 	a.Payroll.Ledger = payrollLedger{a.Funds}
@@ -108,6 +112,6 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 func (a *App) Server() (*web.Server, error) {
 	return web.New(web.Services{Access: a.Access, Registry: a.Registry, Divisions: a.Divisions, Audit: a.Audit,
 		Policy: a.PolicyService, Calendar: a.Calendar, DB: a.DB, Version: Version, Casework: a.Casework,
-		Funds: a.Funds, Verify: a.VerifyCentre,
+		Funds: a.Funds, Verify: a.VerifyCentre, Batches: a.Batches,
 		Payroll: a.Payroll, Datasets: a.Verify}, a.Log)
 }

@@ -90,6 +90,7 @@ func (m *Main) Close() error {
 	if e := <-m.done; e != nil && !errors.Is(e, http.ErrServerClosed) && err == nil {
 		err = e
 	}
+	m.app.Batches.Close() // the running batch jobs stop; their runs resume when started again
 	if e := m.app.DB.Close(); err == nil {
 		err = e
 	}

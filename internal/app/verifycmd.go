@@ -160,8 +160,9 @@ func runVerifyBatch(ctx context.Context, args []string, env Env) error {
 	// doubles (the in-process engine holds ~3 GiB live at province scale).
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(5 << 30))
 	tick, done := progress(env, "核对 verifying")
-	rep, err := a.Verify.Batch(ctx, cli().Actor(), a.DB.Verify(), verify.BatchOptions{Region: code, Engine: verify.Engine(*engine),
-		AsOf: *asOf, ColumnDir: a.Verify.ColumnDir, Workers: *workers, Progress: tick})
+	opt := a.Verify.Options(code, verify.Engine(*engine), *asOf)
+	opt.Workers, opt.Progress = *workers, tick
+	rep, err := a.Verify.Batch(ctx, cli().Actor(), a.DB.Verify(), opt)
 	done()
 	if err != nil {
 		if rep.Run.ID != 0 {

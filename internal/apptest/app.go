@@ -43,6 +43,7 @@ func NewApp(t testing.TB) *App {
 	}
 	srv := httptest.NewServer(ws.Handler())
 	t.Cleanup(srv.Close)
+	t.Cleanup(a.Batches.Close) // the batch jobs stop before the database closes
 	return &App{App: a, Server: srv}
 }
 

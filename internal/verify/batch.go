@@ -174,6 +174,16 @@ type BatchOptions struct {
 	// AfterCounty, when set, is called after each county is saved (tests
 	// cancel a run half-way with it).
 	AfterCounty func(county string)
+	// OnRun, when set, is called once the run is created or the open run
+	// to resume is found, before any county is evaluated.
+	OnRun func(run Run, resumed bool)
+}
+
+// Options returns the options of a run of region with engine on asOf as
+// this service runs it (the command line and the server's jobs alike):
+// the column files in ColumnDir, two counties at a time.
+func (s *Service) Options(region string, engine Engine, asOf string) BatchOptions {
+	return BatchOptions{Region: region, Engine: engine, AsOf: asOf, ColumnDir: s.ColumnDir, Workers: 2}
 }
 
 // BatchReport is the outcome of a run.
@@ -255,6 +265,9 @@ func (s *Service) Batch(ctx context.Context, actor audit.Actor, bs BatchStore, o
 		return rep, err
 	}
 	rep.Run = run
+	if opt.OnRun != nil {
+		opt.OnRun(run, rep.Resumed)
+	}
 	done, err := bs.DoneCounties(ctx, run.ID)
 	if err != nil {
 		return rep, err

@@ -45,6 +45,7 @@ type Services struct {
 	Casework  *casework.Service // intake and the case workflow
 	Funds     *funds.Service    // budgets, allocations, spending, the incentive pool
 	Verify    *verify.Centre    // the verification centre: authorizations, requests, reports
+	Batches   *verify.Batches   // batch re-verification as background jobs
 	Payroll   *payroll.Service  // the monthly payroll, bank files, rosters
 	Datasets  *verify.Service   // the department datasets: catalogue, snapshot uploads, the staff relatives' register
 	Version   string
@@ -134,6 +135,7 @@ func (s *Server) routes() {
 	s.caseRoutes()
 	s.fundsRoutes()
 	s.verifyRoutes()
+	s.verifyBatchRoutes()
 	s.payrollRoutes()
 	s.datasetRoutes()
 

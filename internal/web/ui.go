@@ -159,24 +159,26 @@ func nav(p access.Principal, path string) []navItem {
 	items := []struct {
 		href, key string
 		perm      access.Permission
+		unless    access.Permission // not shown to who has this (an entry above leads there)
 	}{
-		{"/", "nav.home", ""},
-		{"/households", "nav.households", access.RegistryRead},
-		{"/cases", "nav.cases", access.RegistryRead},
-		{"/cases/board", "nav.board", access.Supervise},
-		{"/staff-relatives", "nav.relatives", access.SeeFullID},
-		{"/verification", "nav.verify", access.VerifyCentre},
-		{"/payroll", "nav.payroll", access.PayrollRead},
-		{"/calc", "nav.calc", access.Calculate},
-		{"/funds", "nav.funds", access.FundsRead},
-		{"/policy", "nav.policy", access.DivisionBrowse},
-		{"/regions", "nav.regions", access.DivisionBrowse},
-		{"/users", "nav.users", access.UserManage},
-		{"/audit", "nav.audit", access.AuditRead},
+		{"/", "nav.home", "", ""},
+		{"/households", "nav.households", access.RegistryRead, ""},
+		{"/cases", "nav.cases", access.RegistryRead, ""},
+		{"/cases/board", "nav.board", access.Supervise, ""},
+		{"/staff-relatives", "nav.relatives", access.SeeFullID, ""},
+		{"/verification", "nav.verify", access.VerifyCentre, ""},
+		{"/verification/batches", "nav.batches", access.VerifyBatch, access.VerifyCentre},
+		{"/payroll", "nav.payroll", access.PayrollRead, ""},
+		{"/calc", "nav.calc", access.Calculate, ""},
+		{"/funds", "nav.funds", access.FundsRead, ""},
+		{"/policy", "nav.policy", access.DivisionBrowse, ""},
+		{"/regions", "nav.regions", access.DivisionBrowse, ""},
+		{"/users", "nav.users", access.UserManage, ""},
+		{"/audit", "nav.audit", access.AuditRead, ""},
 	}
 	var out []navItem
 	for _, it := range items {
-		if it.perm == "" || p.Can(it.perm) {
+		if (it.perm == "" || p.Can(it.perm)) && (it.unless == "" || !p.Can(it.unless)) {
 			active := path == it.href || (it.href != "/" && strings.HasPrefix(path, it.href))
 			out = append(out, navItem{Href: it.href, Key: it.key, Active: active})
 		}

@@ -29,6 +29,7 @@ func init() {
 
 var verifyMessages = map[string][2]string{
 	"nav.verify":         {"核对中心", "Verification centre"},
+	"nav.batches":        {"批量复核", "Batch re-verification"},
 	"vf.queue":           {"核对中心待办", "Verification centre queue"},
 	"vf.queueHint":       {"未联网数据源的核对请求在此等待纸质回函；回函齐全后由核对人员出具核对报告。", "Requests wait here for the paper replies of sources not connected; once all are in, the verifier issues the report."},
 	"vf.none":            {"没有待办的核对请求。", "No pending requests."},
