@@ -42,19 +42,6 @@ func TestSortRecords(t *testing.T) {
 	}
 }
 
-func TestDayNumber(t *testing.T) {
-	for v, want := range map[string]int{
-		"2024-02-29": 20240229, "2000-02-29": 20000229, "1999-12-31": 19991231, "2025-04-30": 20250430,
-		"2023-02-29": 0, "1900-02-29": 0, "2025-04-31": 0, "2025-13-01": 0, "2025-00-10": 0, "2025-01-00": 0,
-		"2025-1-01": 0, "2025/01/01": 0, "20250101": 0, "2025-01-0x": 0, "": 0, "２０２５-01-01": 0,
-	} {
-		got, ok := dayNumber(v)
-		if ok != (want != 0) || got != want && want != 0 {
-			t.Errorf("dayNumber(%q) = %d, %v; want %d", v, got, ok, want)
-		}
-	}
-}
-
 func TestTrimCell(t *testing.T) {
 	for _, v := range []string{"", " ", "abc", " abc", "abc ", "\tabc\r", "小型轿车", "小型轿车\u3000", "\u3000小型轿车",
 		"云A12345", "a\u00a0", "\u00a0a", "x\u0085", "中 文", "1.00\t"} {
