@@ -16,6 +16,7 @@ import (
 	"safetynet/internal/apptest"
 	"safetynet/internal/funds"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/verify"
 )
 
 // run runs the CLI with args and stdin, returning the exit code and output.
@@ -187,6 +188,17 @@ func TestMainServesDemo(t *testing.T) {
 	if !strings.Contains(out.String(), "with its report") {
 		t.Errorf("demo output lacks the verification: %s", out.String())
 	}
+	// Every department source has a snapshot, so reports and batch runs
+	// have data to match.
+	snaps, err := a.DB.Verify().Snapshots(ctx)
+	if err != nil || len(snaps) != len(verify.Sources) {
+		t.Errorf("demo snapshots: %d of %d sources, %v", len(snaps), len(verify.Sources), err)
+	}
+	for _, sn := range snaps {
+		if sn.Rows == 0 {
+			t.Errorf("demo snapshot of %s is empty", sn.Source)
+		}
+	}
 	// Started again on the same database, the demo adds nothing twice.
 	closed = true
 	if err := m.Close(); err != nil {
@@ -198,7 +210,7 @@ func TestMainServesDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m2.Close()
-	if strings.Contains(out.String(), "demo funds") || strings.Contains(out.String(), "demo verification") {
+	if strings.Contains(out.String(), "demo funds") || strings.Contains(out.String(), "demo verification") || strings.Contains(out.String(), "demo datasets") {
 		t.Errorf("second start seeds again: %s", out.String())
 	}
 	if q, _ := m2.App().VerifyCentre.Queue(ctx, access.System("test", "530102000000"), 0); len(q) != 1 {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"safetynet/internal/access"
@@ -11,6 +13,7 @@ import (
 	"safetynet/internal/funds"
 	"safetynet/internal/money"
 	"safetynet/internal/registry"
+	"safetynet/internal/synth"
 	"safetynet/internal/verify"
 )
 
@@ -33,7 +36,8 @@ const (
 // demoZone is China's time: the demo's year, months and dates.
 var demoZone = time.FixedZone("CST", 8*3600)
 
-// seedDemoActivity seeds the funds ledger and the verification centre.
+// seedDemoActivity seeds the funds ledger, the department datasets and the
+// verification centre.
 func seedDemoActivity(ctx context.Context, a *App, out io.Writer) error {
 	users, err := a.Access.ListUsers(ctx, cli())
 	if err != nil {
@@ -45,6 +49,9 @@ func seedDemoActivity(ctx context.Context, a *App, out io.Writer) error {
 	}
 	if err := seedDemoFunds(ctx, a, out); err != nil {
 		return fmt.Errorf("demo funds: %w", err)
+	}
+	if err := seedDemoDatasets(ctx, a, out); err != nil {
+		return fmt.Errorf("demo datasets: %w", err)
 	}
 	if err := seedDemoVerification(ctx, a, out, who["clerk"], who["verifier"]); err != nil {
 		return fmt.Errorf("demo verification: %w", err)
@@ -156,10 +163,10 @@ func seedDemoFunds(ctx context.Context, a *App, out io.Writer) error {
 
 // seedDemoVerification takes two households of 华山街道 to the centre: the
 // adults sign their authorizations at the window; the county has not
-// connected the banks and securities; the demo database holds no
-// department data, so every source answers by paper reply. The first
-// request has all its replies and its report; the second waits in the
-// queue with part of them.
+// connected the banks and securities, which answer by paper reply, while
+// the other sources answer online from the demo's snapshots. The first
+// request has both replies and its report; the second waits in the queue
+// for the securities' reply.
 func seedDemoVerification(ctx context.Context, a *App, out io.Writer, clerk, verifier access.Principal) error {
 	if clerk.Username == "" || verifier.Username == "" {
 		return nil
@@ -185,7 +192,8 @@ func seedDemoVerification(ctx context.Context, a *App, out io.Writer, clerk, ver
 	if err != nil || len(st.Authorizations) > 0 {
 		return err
 	}
-	for _, src := range []string{"deposits", "securities"} {
+	offline := []string{"deposits", "securities"}
+	for _, src := range offline {
 		if _, err := a.VerifyCentre.SetConnection(ctx, verifier, demoWuhua, src, false); err != nil {
 			return err
 		}
@@ -210,8 +218,8 @@ func seedDemoVerification(ctx context.Context, a *App, out io.Writer, clerk, ver
 		}
 		reqs = append(reqs, o.Request)
 	}
-	// The replies: nothing found, but a pension for the first household's
-	// head and, at the bank, a small deposit.
+	// The paper replies: nothing found, but a small deposit of the first
+	// household's head at the bank.
 	reply := func(r verify.Request, h registry.Household, sources []string) error {
 		head, _ := h.Head()
 		for _, m := range h.Members {
@@ -221,10 +229,7 @@ func seedDemoVerification(ctx context.Context, a *App, out io.Writer, clerk, ver
 			for _, src := range sources {
 				in := verify.ReplyInput{IDNumber: m.IDNumber, Source: src, ReplyDate: today, Document: "HH-DEMO-" + src}
 				if m.PersonID == head.PersonID {
-					switch src {
-					case "pensions":
-						in.Found, in.Kind, in.Value, in.Detail = true, "pension", yuan("228"), "城乡居民基本养老保险，月领"
-					case "deposits":
+					if src == "deposits" {
 						in.Found, in.Kind, in.Value, in.Ref, in.Detail = true, "deposit", yuan("3260.45"), "农村信用社", "活期存款余额"
 					}
 				}
@@ -235,11 +240,9 @@ func seedDemoVerification(ctx context.Context, a *App, out io.Writer, clerk, ver
 		}
 		return nil
 	}
-	all := make([]string, 0, len(verify.Sources))
-	for _, s := range verify.Sources {
-		all = append(all, s.Name)
-	}
-	if err := reply(reqs[0], hs[0], all); err != nil {
+	// The other sources answer online from the demo's snapshots
+	// (seedDemoDatasets); these two are not connected in 五华区.
+	if err := reply(reqs[0], hs[0], offline); err != nil {
 		return err
 	}
 	_, err = c.Complete(ctx, verifier, reqs[0].ID, "")
@@ -249,9 +252,50 @@ func seedDemoVerification(ctx context.Context, a *App, out io.Writer, clerk, ver
 	if err != nil {
 		return err
 	}
-	if err := reply(reqs[1], hs[1], all[:5]); err != nil {
+	if err := reply(reqs[1], hs[1], offline[:1]); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "演示数据 demo verification: request #%d with its report, request #%d waiting for paper replies\n", reqs[0].ID, reqs[1].ID)
+	return nil
+}
+
+// seedDemoDatasets loads the department datasets and the staff relatives'
+// register of the small synthetic province (the same seed as the demo
+// registry, so they describe its people, planted anomalies included),
+// dated the last day of last month, when no snapshot exists yet: the
+// centre's reports and batch runs then have data to match, and the
+// sources page has snapshots to show.
+func seedDemoDatasets(ctx context.Context, a *App, out io.Writer) error {
+	snaps, err := a.DB.Verify().Snapshots(ctx)
+	if err != nil || len(snaps) > 0 {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "safetynet-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if _, err := synth.WriteDir(ctx, synth.Config{Scale: "small", Seed: 1}, dir, nil); err != nil {
+		return err
+	}
+	now := time.Now().In(demoZone)
+	asOf := time.Date(now.Year(), now.Month(), 0, 0, 0, 0, 0, demoZone).Format("2006-01-02")
+	records := 0
+	for _, src := range verify.Sources {
+		res, err := a.Verify.ImportFile(ctx, cli().Actor(), src.Name, asOf, filepath.Join(dir, "datasets", src.Name+".csv"), false, false)
+		if err != nil {
+			return fmt.Errorf("%s: %w", src.Name, err)
+		}
+		records += res.Loaded
+	}
+	f, err := os.Open(filepath.Join(dir, "staff_relatives.csv"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := a.Verify.ImportRegister(ctx, cli().Actor(), f); err != nil {
+		return fmt.Errorf("staff relatives: %w", err)
+	}
+	fmt.Fprintf(out, "演示数据 demo datasets: %d sources, %d records as of %s, and the staff relatives' register\n", len(verify.Sources), records, asOf)
 	return nil
 }
