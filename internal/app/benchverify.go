@@ -45,10 +45,9 @@ func runBenchVerify(ctx context.Context, args []string, env Env) error {
 	defer a.DB.Close()
 	out := env.Stdout
 
-	// 1. The in-process engine, end to end from the store. A soft memory
-	// limit makes the collector work before the heap doubles (the batch
-	// holds ~3 GiB live at province scale).
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(5 << 30))
+	// 1. The in-process engine, end to end from the store, under the
+	// command line's soft memory limit.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(batchMemoryLimit))
 	fmt.Fprintf(out, "in-process engine on %s …\n", a.DB.Dialect())
 	start := time.Now()
 	mem, err := a.Verify.Batch(ctx, cli().Actor(), a.DB.Verify(), verify.BatchOptions{Region: "53", Engine: verify.EngineMemory,

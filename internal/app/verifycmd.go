@@ -100,6 +100,12 @@ func importStaffRelatives(ctx context.Context, a *App, name string, env Env) err
 }
 
 // runVerify: safetynet verify sources | --all | --region CODE [--engine memory|sql] [--as-of DATE]
+// batchMemoryLimit is the soft memory limit of a batch run: the collector
+// works before the heap doubles (the in-process engine holds ~3 GiB live at
+// province scale), so that the heap and the snapshots' column files, which
+// the engine maps (3 GB at province scale), stay within 8 GiB together.
+const batchMemoryLimit = 4 << 30
+
 func runVerify(ctx context.Context, args []string, env Env) error {
 	if len(args) > 0 && args[0] == "sources" {
 		fs := newFlags("verify sources", env)
@@ -156,9 +162,7 @@ func runVerifyBatch(ctx context.Context, args []string, env Env) error {
 	if *all {
 		code = "53"
 	}
-	// A soft memory limit makes the collector work before the heap
-	// doubles (the in-process engine holds ~3 GiB live at province scale).
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(5 << 30))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(batchMemoryLimit))
 	tick, done := progress(env, "核对 verifying")
 	opt := a.Verify.Options(code, verify.Engine(*engine), *asOf)
 	opt.Workers, opt.Progress = *workers, tick
