@@ -193,13 +193,13 @@ func partitionName(id int64) string { return "dataset_records_" + strconv.Format
 
 // recordColumns are the columns a load of source writes.
 func recordColumns(source string) []string {
-	return append([]string{"snapshot_id", "county", "pid", "line"}, verify.Fields(source)...)
+	return append([]string{"snapshot_id", "pid", "line"}, verify.Fields(source)...)
 }
 
 // recordValues fills vals with r's values for cols.
 func recordValues(vals []any, id int64, r *verify.Record, cols []string) {
-	vals[0], vals[1], vals[2], vals[3] = id, r.IDNumber[:6], int64(r.PID), int64(r.Line)
-	for i := 4; i < len(cols); i++ {
+	vals[0], vals[1], vals[2] = id, int64(r.PID), int64(r.Line)
+	for i := 3; i < len(cols); i++ {
 		switch cols[i] {
 		case "ref":
 			vals[i] = r.Ref
@@ -270,10 +270,9 @@ func (rc *recordCopy) Read(p []byte) (int, error) {
 func appendRecordCopy(b []byte, id int64, r *verify.Record, cols []string) []byte {
 	b = appendCopyFields(b, len(cols))
 	b = appendCopyInt8(b, id)
-	b = appendCopyString(b, r.IDNumber[:6])
 	b = appendCopyInt8(b, int64(r.PID))
 	b = appendCopyInt8(b, int64(r.Line))
-	for _, c := range cols[4:] {
+	for _, c := range cols[3:] {
 		switch c {
 		case "ref":
 			b = appendCopyString(b, r.Ref)

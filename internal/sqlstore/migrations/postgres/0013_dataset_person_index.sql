@@ -7,3 +7,6 @@
 -- unique by construction: line is the row of the department's file.
 ALTER TABLE dataset_records DROP CONSTRAINT dataset_records_pkey;
 CREATE INDEX dataset_records_person ON dataset_records (pid, line);
+-- county was written with every record and never read: it is the first
+-- six digits of the person's ID, which pid holds.
+ALTER TABLE dataset_records DROP COLUMN county;
