@@ -473,3 +473,35 @@ func (db *DB) ExecForTest(ctx context.Context, q string) error {
 
 // InTx reports whether ctx carries a transaction (audit.TxReporter).
 func (db *DB) InTx(ctx context.Context) bool { return InTx(ctx) }
+
+// inChunk is how many values one IN list binds: well within both
+// engines' limits on bound parameters.
+const inChunk = 500
+
+// queryIn runs before + "?, ?, …" + after with vals bound to the IN list,
+// inChunk values at a time, and calls scan for every row.
+func queryIn[T any](ctx context.Context, db *DB, before, after string, vals []T, scan func(*sql.Rows) error) error {
+	args := make([]any, 0, min(len(vals), inChunk))
+	for start := 0; start < len(vals); start += inChunk {
+		part := vals[start:min(start+inChunk, len(vals))]
+		args = args[:0]
+		for _, v := range part {
+			args = append(args, v)
+		}
+		rows, err := db.query(ctx, before+placeholders(len(part))+after, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return translate(err)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}

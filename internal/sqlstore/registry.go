@@ -455,33 +455,17 @@ func (s *RegistryStore) PersonByIDNumber(ctx context.Context, idNumber string) (
 // HouseholdsOf maps those of ids that belong to a household to it.
 func (s *RegistryStore) HouseholdsOf(ctx context.Context, ids []string) (map[string]int64, error) {
 	out := map[string]int64{}
-	const chunk = 500
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(start+chunk, len(ids))]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		rows, err := s.db.query(ctx, `SELECT id_number, household_id FROM persons
-			WHERE household_id IS NOT NULL AND id_number IN (`+placeholders(len(part))+`)`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+	err := queryIn(ctx, s.db, `SELECT id_number, household_id FROM persons WHERE household_id IS NOT NULL AND id_number IN (`, `)`, ids,
+		func(rows *sql.Rows) error {
 			var id string
 			var hh int64
 			if err := rows.Scan(&id, &hh); err != nil {
-				rows.Close()
-				return nil, translate(err)
+				return err
 			}
 			out[id] = hh
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, translate(err)
-		}
-	}
-	return out, nil
+			return nil
+		})
+	return out, err
 }
 
 // prefixRange turns a prefix into a half-open range [lo, hi) that a plain

@@ -207,3 +207,40 @@ func TestLoadKeepsEveryColumn(t *testing.T) {
 		}
 	})
 }
+
+// HouseholdsOf answers for more IDs than one IN list binds (queryIn's
+// chunks), unknown IDs among them.
+func TestHouseholdsOfManyIDs(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := apptest.OpenDB(t)
+	hs := loadable(1200, 0)
+	want := map[string]int64{}
+	if err := db.Registry().LoadHouseholds(ctx, hs, func(i int, h registry.Household) {
+		if i%499 == 0 {
+			want[h.Members[0].IDNumber] = h.ID
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 1300 {
+		if i%499 == 0 && i < 1200 {
+			ids = append(ids, hs[i].Members[0].IDNumber)
+		} else {
+			ids = append(ids, apptest.ID("530103", "1990-01-01", i%900+1)) // nobody's
+		}
+	}
+	got, err := db.Registry().HouseholdsOf(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) || len(want) != 3 {
+		t.Fatalf("got %d households, want %d: %v", len(got), len(want), got)
+	}
+	for id, h := range want {
+		if got[id] != h {
+			t.Errorf("%s: household %d, want %d", id, got[id], h)
+		}
+	}
+}

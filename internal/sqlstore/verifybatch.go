@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
-	"strings"
 	"time"
 
 	"safetynet/internal/apperr"
@@ -399,41 +397,22 @@ func (s *VerifyStore) RecipientVillages(ctx context.Context, prefix, asOf string
 	return out, translate(rows.Err())
 }
 
-var _ = fmt.Sprint
-var _ = strings.Join
-
 // Heads maps households to their head's resident ID.
 func (s *VerifyStore) Heads(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := make(map[int64]string, len(ids))
-	const chunk = 500
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(start+chunk, len(ids))]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		rows, err := s.db.query(ctx, `SELECT household_id, id_number FROM persons WHERE relationship = 'head' AND household_id IN (`+
-			placeholders(len(part))+`)`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+	err := queryIn(ctx, s.db, `SELECT household_id, id_number FROM persons WHERE relationship = 'head' AND household_id IN (`, `)`, ids,
+		func(rows *sql.Rows) error {
 			var h int64
 			var id *string
 			if err := rows.Scan(&h, &id); err != nil {
-				rows.Close()
-				return nil, translate(err)
+				return err
 			}
 			if id != nil {
 				out[h] = *id
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, translate(err)
-		}
-	}
-	return out, nil
+			return nil
+		})
+	return out, err
 }
 
 // RecipientHeadsOf returns the heads' IDs of the recipient households

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 
 	"safetynet/internal/verify"
 )
@@ -44,34 +45,19 @@ func (s *VerifyStore) Runs(ctx context.Context, prefix string, regions []string,
 // exists.
 func (s *VerifyStore) HouseholdLabels(ctx context.Context, ids []int64) (map[int64]verify.HouseholdLabel, error) {
 	out := make(map[int64]verify.HouseholdLabel, len(ids))
-	const chunk = 500
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(start+chunk, len(ids))]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		rows, err := s.db.query(ctx, `SELECT h.id, h.village, COALESCE(p.name, ''), COALESCE(p.id_number, '') FROM households h
-			LEFT JOIN persons p ON p.household_id = h.id AND p.relationship = 'head'
-			WHERE h.id IN (`+placeholders(len(part))+`)`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+	err := queryIn(ctx, s.db, `SELECT h.id, h.village, COALESCE(p.name, ''), COALESCE(p.id_number, '') FROM households h
+		LEFT JOIN persons p ON p.household_id = h.id AND p.relationship = 'head'
+		WHERE h.id IN (`, `)`, ids,
+		func(rows *sql.Rows) error {
 			var id int64
 			var l verify.HouseholdLabel
 			if err := rows.Scan(&id, &l.Village, &l.HeadName, &l.HeadID); err != nil {
-				rows.Close()
-				return nil, translate(err)
+				return err
 			}
 			if _, seen := out[id]; !seen || l.HeadName != "" {
 				out[id] = l
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, translate(err)
-		}
-	}
-	return out, nil
+			return nil
+		})
+	return out, err
 }
