@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"safetynet/internal/money"
@@ -68,13 +69,17 @@ func (s *VerifyStore) Snapshots(ctx context.Context) ([]verify.Snapshot, error) 
 }
 
 // LoadSnapshot stores the records next yields and then the snapshot row,
-// in one transaction: on SQLite by multi-row prepared INSERTs, on
-// PostgreSQL by COPY (in a pgx transaction of its own, so ctx must carry
-// none). An error from next rolls everything back.
-func (s *VerifyStore) LoadSnapshot(ctx context.Context, sn *verify.Snapshot, next func() ([]verify.Record, error)) error {
+// all or nothing: on SQLite by multi-row prepared INSERTs in one
+// transaction; on PostgreSQL by COPY (in pgx transactions of its own, so
+// ctx must carry none), the two halves side by side when halves is set
+// (copyHalves). An error from next stores nothing.
+func (s *VerifyStore) LoadSnapshot(ctx context.Context, sn *verify.Snapshot, halves int, next func() ([]verify.Record, error)) error {
 	sn.ID = NewID()
 	sn.LoadedAt = utc(sn.LoadedAt)
 	if s.db.dialect == Postgres && !InTx(ctx) {
+		if halves > 0 {
+			return s.copyHalves(ctx, sn, halves, next)
+		}
 		return s.copySnapshot(ctx, sn, next)
 	}
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
@@ -301,9 +306,7 @@ func (s *VerifyStore) copySnapshot(ctx context.Context, sn *verify.Snapshot, nex
 		return translate(err)
 	}
 	defer conn.Close()
-	cols := recordColumns(sn.Source)
-	src := &recordCopy{id: sn.ID, cols: cols, next: next}
-	copySQL := `COPY ` + partitionName(sn.ID) + ` (` + strings.Join(cols, ", ") + `) FROM STDIN WITH (FORMAT binary, FREEZE)`
+	src := &recordCopy{id: sn.ID, cols: recordColumns(sn.Source), next: next}
 	err = conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
 		tx, err := pc.Begin(ctx)
@@ -312,33 +315,13 @@ func (s *VerifyStore) copySnapshot(ctx context.Context, sn *verify.Snapshot, nex
 		}
 		defer tx.Rollback(ctx)
 		part := partitionName(sn.ID)
-		// The CHECK, which lets the attachment skip its own scan of the
-		// rows, is checked row by row as they are copied (cheaper than
-		// that scan).
-		if _, err := tx.Exec(ctx, `CREATE TABLE `+part+` (LIKE dataset_records INCLUDING DEFAULTS,
-			CONSTRAINT `+part+`_snapshot CHECK (snapshot_id = `+strconv.FormatInt(sn.ID, 10)+`))`); err != nil {
-			return err
-		}
-		// Sorting the key's entries in memory instead of in runs on disk
-		// (the default 64 MB holds ~1.5 million of them).
-		if _, err := tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '1GB'`); err != nil {
-			return err
-		}
-		if _, err := tx.Conn().PgConn().CopyFrom(ctx, src, copySQL); err != nil {
-			if src.err != nil && src.err != io.EOF {
-				return src.err
-			}
-			return err
-		}
-		// The index is built once over the loaded rows (migration 0013).
-		if _, err := tx.Exec(ctx, `CREATE INDEX `+part+`_person ON `+part+` (pid, line)`); err != nil {
+		if err := fillTable(ctx, tx, part, sn.ID, "", src); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `ALTER TABLE dataset_records ATTACH PARTITION `+part+` FOR VALUES IN (`+strconv.FormatInt(sn.ID, 10)+`)`); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO dataset_snapshots (`+snapshotCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			sn.ID, sn.Source, sn.AsOf, sn.LoadedAt, sn.Rows, sn.SHA256, sn.LoadedBy); err != nil {
+		if err := insertSnapshot(ctx, tx, sn); err != nil {
 			return err
 		}
 		return tx.Commit(ctx)
@@ -347,6 +330,245 @@ func (s *VerifyStore) copySnapshot(ctx context.Context, sn *verify.Snapshot, nex
 		return src.err
 	}
 	return translate(err)
+}
+
+// fillTable creates table in tx with dataset_records' columns, to hold
+// snapshot id's records (and meet check, a further constraint written
+// ", CONSTRAINT …", or ""), copies src into it and indexes it.
+func fillTable(ctx context.Context, tx pgx.Tx, table string, id int64, check string, src *recordCopy) error {
+	// The CHECK, which lets the attachment skip its own scan of the
+	// rows, is checked row by row as they are copied (cheaper than that
+	// scan).
+	if _, err := tx.Exec(ctx, `CREATE TABLE `+table+` (LIKE dataset_records INCLUDING DEFAULTS,
+		CONSTRAINT `+table+`_snapshot CHECK (snapshot_id = `+strconv.FormatInt(id, 10)+`)`+check+`)`); err != nil {
+		return err
+	}
+	// Sorting the index's entries in memory instead of in runs on disk
+	// (the default 64 MB holds ~1.5 million of them).
+	if _, err := tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '1GB'`); err != nil {
+		return err
+	}
+	// FREEZE: the table is new in this transaction.
+	copySQL := `COPY ` + table + ` (` + strings.Join(src.cols, ", ") + `) FROM STDIN WITH (FORMAT binary, FREEZE)`
+	if _, err := tx.Conn().PgConn().CopyFrom(ctx, src, copySQL); err != nil {
+		if src.err != nil && src.err != io.EOF {
+			return src.err
+		}
+		return err
+	}
+	// The index is built once over the loaded rows (migration 0013).
+	_, err := tx.Exec(ctx, `CREATE INDEX `+table+`_person ON `+table+` (pid, line)`)
+	return err
+}
+
+func insertSnapshot(ctx context.Context, tx pgx.Tx, sn *verify.Snapshot) error {
+	_, err := tx.Exec(ctx, `INSERT INTO dataset_snapshots (`+snapshotCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		sn.ID, sn.Source, sn.AsOf, sn.LoadedAt, sn.Rows, sn.SHA256, sn.LoadedBy)
+	return err
+}
+
+// loadName is the table a half of snapshot id's records is loaded into
+// before it is a partition (see copyHalves).
+func loadName(id int64, half int) string {
+	return "dataset_load_" + strconv.FormatInt(id, 10) + "_" + strconv.Itoa(half)
+}
+
+// copyHalves loads a file's two halves side by side (see
+// verify.Reader.Halves): each by COPY on a connection and in a
+// transaction of its own, into a table of its own (loadName) that no
+// query reads. A last transaction makes the two the partitions, by line,
+// of the snapshot's partition, attaches that and writes the snapshot
+// row: until then nothing of the load is seen, and if anything fails the
+// tables are dropped. Most of a load's time is the server's (forming and
+// logging each row, then the index), and one COPY keeps one core busy:
+// two keep both. A session advisory lock on the snapshot ID marks a load
+// in progress, so that the next load can tell, and drop, the tables of
+// one that died half-way (dropDeadLoads).
+func (s *VerifyStore) copyHalves(ctx context.Context, sn *verify.Snapshot, halves int, next func() ([]verify.Record, error)) error {
+	conn, err := s.db.write.Conn(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer conn.Close()
+	loads := [2]string{loadName(sn.ID, 0), loadName(sn.ID, 1)}
+	err = conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		if _, err := pc.Exec(ctx, `SELECT pg_advisory_lock($1)`, sn.ID); err != nil {
+			return err
+		}
+		defer pc.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, sn.ID)
+		if err := dropDeadLoads(ctx, pc); err != nil {
+			return err
+		}
+		err := s.fillHalves(ctx, sn, halves, next, loads)
+		if err == nil {
+			err = attachHalves(ctx, pc, sn, halves, loads)
+		}
+		if err != nil {
+			// Best effort: what is left, the next load drops.
+			for _, t := range loads {
+				pc.Exec(context.Background(), `DROP TABLE IF EXISTS `+t)
+			}
+		}
+		return err
+	})
+	return translate(err)
+}
+
+// fillHalves fills the two load tables side by side: the pieces next
+// yields go to the half their rows lie in (a piece lies in one). Each table commits only once
+// next has returned io.EOF; the first error stops both.
+func (s *VerifyStore) fillHalves(ctx context.Context, sn *verify.Snapshot, halves int, next func() ([]verify.Record, error), loads [2]string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		first error
+		wg    sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if first == nil {
+			first = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	pieces := [2]chan []verify.Record{make(chan []verify.Record, 2), make(chan []verify.Record, 2)}
+	wg.Go(func() {
+		for {
+			recs, err := next()
+			if err == io.EOF {
+				close(pieces[0])
+				close(pieces[1])
+				return
+			}
+			if err != nil {
+				fail(err)
+				return
+			}
+			if len(recs) == 0 {
+				continue
+			}
+			k := 0
+			if line := int(recs[0].Line); line >= halves || -line >= halves {
+				k = 1
+			}
+			select {
+			case pieces[k] <- recs:
+			case <-ctx.Done():
+				return
+			}
+		}
+	})
+	checks := [2]string{" < ", " >= "}
+	for k := range 2 {
+		wg.Go(func() {
+			src := &recordCopy{id: sn.ID, cols: recordColumns(sn.Source), next: func() ([]verify.Record, error) {
+				select {
+				case recs, ok := <-pieces[k]:
+					if !ok {
+						return nil, io.EOF
+					}
+					return recs, nil
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+			}}
+			conn, err := s.db.write.Conn(ctx)
+			if err != nil {
+				fail(err)
+				return
+			}
+			defer conn.Close()
+			err = conn.Raw(func(dc any) error {
+				tx, err := dc.(*stdlib.Conn).Conn().Begin(ctx)
+				if err != nil {
+					return err
+				}
+				defer tx.Rollback(context.Background())
+				check := `, CONSTRAINT ` + loads[k] + `_line CHECK (abs(line)` + checks[k] + strconv.Itoa(halves) + `)`
+				if err := fillTable(ctx, tx, loads[k], sn.ID, check, src); err != nil {
+					return err
+				}
+				return tx.Commit(ctx)
+			})
+			if err != nil {
+				fail(err)
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}
+
+// attachHalves makes the filled load tables the partitions of the
+// snapshot's partition (by the row of the file: the absolute value of
+// line, which a marriage's second record has negative), attaches it and
+// writes the snapshot row, in one transaction. Their CHECKs spare every attachment a scan, and their
+// indexes become the partitions of dataset_records' index as they are.
+func attachHalves(ctx context.Context, pc *pgx.Conn, sn *verify.Snapshot, halves int, loads [2]string) error {
+	tx, err := pc.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.Background())
+	part, h := partitionName(sn.ID), strconv.Itoa(halves)
+	for _, q := range []string{
+		`CREATE TABLE ` + part + ` (LIKE dataset_records INCLUDING DEFAULTS) PARTITION BY RANGE (abs(line))`,
+		`ALTER TABLE ` + part + ` ATTACH PARTITION ` + loads[0] + ` FOR VALUES FROM (MINVALUE) TO (` + h + `)`,
+		`ALTER TABLE ` + part + ` ATTACH PARTITION ` + loads[1] + ` FOR VALUES FROM (` + h + `) TO (MAXVALUE)`,
+		`ALTER TABLE ` + loads[0] + ` RENAME TO ` + part + `_0`,
+		`ALTER TABLE ` + loads[1] + ` RENAME TO ` + part + `_1`,
+		`ALTER INDEX ` + loads[0] + `_person RENAME TO ` + part + `_0_person`,
+		`ALTER INDEX ` + loads[1] + `_person RENAME TO ` + part + `_1_person`,
+		`ALTER TABLE dataset_records ATTACH PARTITION ` + part + ` FOR VALUES IN (` + strconv.FormatInt(sn.ID, 10) + `)`,
+	} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	if err := insertSnapshot(ctx, tx, sn); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// dropDeadLoads drops the load tables (loadName) of this schema that are
+// no partition and whose snapshot ID no session holds a lock on: those
+// of loads that died half-way.
+func dropDeadLoads(ctx context.Context, pc *pgx.Conn) error {
+	rows, err := pc.Query(ctx, `SELECT relname::text FROM pg_class WHERE relnamespace = current_schema()::regnamespace
+		AND relkind = 'r' AND NOT relispartition AND relname LIKE 'dataset\_load\_%'`)
+	if err != nil {
+		return err
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		rest := strings.TrimPrefix(name, "dataset_load_")
+		id, err := strconv.ParseInt(rest[:max(0, strings.LastIndexByte(rest, '_'))], 10, 64)
+		if err != nil {
+			continue
+		}
+		var free bool
+		if err := pc.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, id).Scan(&free); err != nil {
+			return err
+		}
+		if !free {
+			continue
+		}
+		_, err = pc.Exec(ctx, `DROP TABLE IF EXISTS `+pgx.Identifier{name}.Sanitize())
+		if _, uerr := pc.Exec(ctx, `SELECT pg_advisory_unlock($1)`, id); err == nil {
+			err = uerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Records returns the records of pids in the snapshots.

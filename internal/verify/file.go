@@ -120,6 +120,25 @@ type Reader struct {
 	next func() (chunkResult, bool)
 	stop func()
 	Good bool // drop bad rows instead of failing
+	// halves is the first row of the file's second half (a piece's
+	// first row), 0 for a file of one piece; interleave, set by Halves,
+	// has the pieces come from the two halves in turn.
+	halves     int
+	interleave bool
+	started    bool
+}
+
+// Halves has the pieces come from the first and the second half of the
+// file in turn (each half in file order), so that a store can load the
+// two halves side by side, and returns the first row of the second half:
+// every piece lies wholly before or after it. It returns 0, and changes
+// nothing, for a file of one piece, or once Next has been called.
+func (r *Reader) Halves() int {
+	if r.halves == 0 || r.started {
+		return 0
+	}
+	r.interleave = true
+	return r.halves
 }
 
 // ErrBadRows is returned by Reader.Next after the last piece when some
@@ -131,8 +150,11 @@ var ErrBadRows = apperr.Field("rows", "文件有错误行，未导入任何数�
 // the last, or ErrBadRows then if any row was
 // bad and Good is false. Records of bad rows are never returned.
 func (r *Reader) Next() ([]Record, error) {
+	r.started = true
 	c, ok := r.next()
 	if !ok {
+		// Interleaved halves name their bad rows out of order.
+		slices.SortStableFunc(r.Errors, func(a, b RowError) int { return a.Row - b.Row })
 		if len(r.Errors) > 0 && !r.Good {
 			return nil, ErrBadRows
 		}
@@ -223,17 +245,20 @@ func NewReader(name string, data []byte, xlsx bool) (*Reader, error) {
 	if nl >= 0 {
 		body = text[nl+1:]
 	}
-	r.next, r.stop = streamCSV(src, body, max(1, runtime.GOMAXPROCS(0)))
+	r.next, r.stop, r.halves = streamCSV(src, body, max(1, runtime.GOMAXPROCS(0)), &r.interleave)
 	return r, nil
 }
 
-// chunkBytes is the size of the pieces a CSV file is cut into.
-const chunkBytes = 1 << 20
+// chunkBytes is the size of the pieces a CSV file is cut into (a
+// variable for tests).
+var chunkBytes = 1 << 20
 
 // streamCSV validates body (the lines after the header) in pieces with
 // workers goroutines, at most a few pieces ahead of the consumer, and
-// returns the function that yields them in order.
-func streamCSV(src Source, body string, workers int) (next func() (chunkResult, bool), stop func()) {
+// returns the function that yields them in order: file order, or the
+// halves in turn once *interleave is set (read at the first call of
+// next), and the first row of the second half (0 for one piece).
+func streamCSV(src Source, body string, workers int, interleave *bool) (next func() (chunkResult, bool), stop func(), half int) {
 	chunks := cutLines(body, len(body)/chunkBytes+1)
 	starts := make([]int, len(chunks))
 	row := 2
@@ -244,6 +269,28 @@ func streamCSV(src Source, body string, workers int) (next func() (chunkResult, 
 			row++
 		}
 	}
+	if len(chunks) > 1 {
+		half = starts[(len(chunks)+1)/2]
+	}
+	// order is the order the pieces are validated and yielded in.
+	order := make([]int, len(chunks))
+	for i := range order {
+		order[i] = i
+	}
+	var ordered sync.Once
+	setOrder := func() {
+		if !*interleave || len(chunks) < 2 {
+			return
+		}
+		h := (len(chunks) + 1) / 2
+		for i := range order {
+			if i%2 == 0 {
+				order[i] = i / 2
+			} else {
+				order[i] = h + i/2
+			}
+		}
+	}
 	today := nowForTests()
 	results := make([]chan chunkResult, len(chunks))
 	for i := range results {
@@ -252,9 +299,15 @@ func streamCSV(src Source, body string, workers int) (next func() (chunkResult, 
 	ahead := make(chan struct{}, 4*workers) // pieces in flight
 	quit := make(chan struct{})
 	jobs := make(chan int)
+	start := make(chan struct{}) // the order is set
 	go func() {
 		defer close(jobs)
-		for i := range chunks {
+		select {
+		case <-start:
+		case <-quit:
+			return
+		}
+		for _, i := range order {
 			select {
 			case ahead <- struct{}{}:
 			case <-quit:
@@ -280,14 +333,16 @@ func streamCSV(src Source, body string, workers int) (next func() (chunkResult, 
 			}
 		}()
 	}
-	i := 0
+	n := 0
 	next = func() (chunkResult, bool) {
-		if i >= len(chunks) {
+		ordered.Do(func() { setOrder(); close(start) })
+		if n >= len(chunks) {
 			return chunkResult{}, false
 		}
+		i := order[n]
 		c := <-results[i]
 		chunks[i] = ""
-		i++
+		n++
 		<-ahead
 		return c, true
 	}
@@ -298,7 +353,7 @@ func streamCSV(src Source, body string, workers int) (next func() (chunkResult, 
 		once.Do(func() { close(quit) })
 		wg.Wait()
 	}
-	return next, stop
+	return next, stop, half
 }
 
 // parseChunk validates the lines of one piece, the first being row line.

@@ -39,11 +39,13 @@ type Store interface {
 	// file with that digest, or NotFound.
 	FindSnapshot(ctx context.Context, source, asOf, sha256 string) (Snapshot, error)
 	// LoadSnapshot stores s and the records next yields, piece by piece,
-	// in one transaction: all or nothing. next returns io.EOF after the
-	// last piece, or an error (the file has bad rows), and the store then
-	// rolls back and returns it. The snapshot row is written last, with
-	// s.Rows as it stands then; s.ID is assigned.
-	LoadSnapshot(ctx context.Context, s *Snapshot, next func() ([]Record, error)) error
+	// all or nothing: next returns io.EOF after the last piece, or an
+	// error (the file has bad rows), and the store then stores nothing
+	// and returns it. The snapshot row is written last, with s.Rows as it
+	// stands then; s.ID is assigned. halves, when not 0, is the first row
+	// of the file's second half, and the pieces come from the two halves
+	// in turn (see Reader.Halves): a store may load them side by side.
+	LoadSnapshot(ctx context.Context, s *Snapshot, halves int, next func() ([]Record, error)) error
 	// Snapshots lists every snapshot, by source then as_of then id.
 	Snapshots(ctx context.Context) ([]Snapshot, error)
 	// Records returns the records of the persons pids in the snapshots
@@ -126,10 +128,15 @@ func (s *Service) Import(ctx context.Context, actor audit.Actor, source, asOf st
 	// everything back.
 	snap := Snapshot{Source: source, AsOf: asOf, LoadedAt: s.now().UTC(), SHA256: p.SHA256, LoadedBy: actor.Name}
 	var cols *ColumnBuilder
+	halves := 0
 	if s.ColumnDir != "" {
 		cols = NewColumnBuilder(source)
+	} else {
+		// The column file keeps the file's order; without one the halves
+		// may come in turn.
+		halves = rd.Halves()
 	}
-	err = s.Store.LoadSnapshot(ctx, &snap, func() ([]Record, error) {
+	err = s.Store.LoadSnapshot(ctx, &snap, halves, func() ([]Record, error) {
 		recs, err := rd.Next()
 		snap.Rows = int64(p.Rows)
 		if cols != nil && len(recs) > 0 {
