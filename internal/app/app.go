@@ -97,7 +97,7 @@ func Build(ctx context.Context, db *sqlstore.DB, opt Options) (*App, error) {
 	a.Verify = &verify.Service{Store: db.Verify(), Policy: a.PolicyService, Audit: a.Audit, Tx: db, Now: opt.Now}
 	a.VerifyCentre = &verify.Centre{Store: db.VerifyCase(), Households: db.Registry(), Checker: a.Verify,
 		Policy: a.PolicyService, Cases: a.Casework, Tx: db, Audit: a.Audit, Now: opt.Now}
-	a.Batches = &verify.Batches{Service: a.Verify, Store: db.Verify(), Log: opt.Log}
+	a.Batches = &verify.Batches{Service: a.Verify, Store: db.Verify(), Log: opt.Log, MemoryLimit: batchMemoryLimit}
 	a.Payroll = &payroll.Service{Store: db.Payroll(), Tx: db, Audit: a.Audit, Policy: a.PolicyService,
 		Divisions: a.Divisions, Now: opt.Now}
 	a.Payroll.Ledger = payrollLedger{a.Funds}

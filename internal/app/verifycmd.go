@@ -100,10 +100,12 @@ func importStaffRelatives(ctx context.Context, a *App, name string, env Env) err
 }
 
 // runVerify: safetynet verify sources | --all | --region CODE [--engine memory|sql] [--as-of DATE]
-// batchMemoryLimit is the soft memory limit of a batch run: the collector
-// works before the heap doubles (the in-process engine holds ~3 GiB live at
-// province scale), so that the heap and the snapshots' column files, which
-// the engine maps (3 GB at province scale), stay within 8 GiB together.
+// batchMemoryLimit is the soft memory limit of a batch run (on the command
+// line, and in the server while a job of the in-process engine runs: see
+// verify.Batches.MemoryLimit): the collector works before the heap doubles
+// (the in-process engine holds ~3 GiB live at province scale), so that the
+// heap and the snapshots' column files, which the engine maps (3 GB at
+// province scale), stay within 8 GiB together.
 const batchMemoryLimit = 4 << 30
 
 func runVerify(ctx context.Context, args []string, env Env) error {

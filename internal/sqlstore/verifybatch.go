@@ -245,18 +245,21 @@ func (s *VerifyStore) ScanSnapshot(ctx context.Context, sn verify.Snapshot, fn f
 	return nil
 }
 
-const runCols = `id, region, engine, as_of, snapshots, status, started_at, finished_at, started_by`
+const runCols = `id, region, engine, as_of, snapshots, status, started_at, finished_at, started_by, heartbeat_at`
 
 func scanRun(sc interface{ Scan(...any) error }, r *verify.Run) error {
 	var snaps string
-	var fin *time.Time
+	var fin, hb *time.Time
 	var eng string
-	if err := sc.Scan(&r.ID, &r.Region, &eng, &r.AsOf, &snaps, &r.Status, &r.StartedAt, &fin, &r.StartedBy); err != nil {
+	if err := sc.Scan(&r.ID, &r.Region, &eng, &r.AsOf, &snaps, &r.Status, &r.StartedAt, &fin, &r.StartedBy, &hb); err != nil {
 		return err
 	}
 	r.Engine = verify.Engine(eng)
 	if fin != nil {
 		r.FinishedAt = fin.UTC()
+	}
+	if hb != nil {
+		r.Heartbeat = hb.UTC()
 	}
 	return json.Unmarshal([]byte(snaps), &r.Snapshots)
 }
@@ -268,9 +271,28 @@ func (s *VerifyStore) CreateRun(ctx context.Context, r *verify.Run) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.exec(ctx, `INSERT INTO verify_runs (`+runCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
-		r.ID, r.Region, string(r.Engine), r.AsOf, string(snaps), r.Status, utc(r.StartedAt), r.StartedBy)
+	_, err = s.db.exec(ctx, `INSERT INTO verify_runs (`+runCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+		r.ID, r.Region, string(r.Engine), r.AsOf, string(snaps), r.Status, utc(r.StartedAt), r.StartedBy, nullTime(r.Heartbeat))
 	return translate(err)
+}
+
+// ClaimRun takes an open run's lease when nobody holds it or its holder's
+// heartbeat is older than staleBefore: one conditional UPDATE, so of two
+// processes claiming at once exactly one gets it.
+func (s *VerifyStore) ClaimRun(ctx context.Context, run int64, now, staleBefore time.Time) (bool, error) {
+	res, err := s.db.exec(ctx, `UPDATE verify_runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'
+		AND (heartbeat_at IS NULL OR heartbeat_at < ?)`, utc(now), run, utc(staleBefore))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, translate(err)
+}
+
+// TouchRun renews an open run's lease (the zero time frees it).
+func (s *VerifyStore) TouchRun(ctx context.Context, run int64, now time.Time) error {
+	_, err := s.db.exec(ctx, `UPDATE verify_runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'`, nullTime(now), run)
+	return err
 }
 
 // OpenRun returns the unfinished run of region and engine.

@@ -36,7 +36,20 @@ type Run struct {
 	StartedAt  time.Time
 	FinishedAt time.Time
 	StartedBy  string
+	// Heartbeat is when the process evaluating the run last renewed its
+	// lease (zero when nobody holds it); see RunLease.
+	Heartbeat time.Time
 }
+
+// RunLease is how long a run's heartbeat holds it: a process evaluating a
+// run renews it every leaseRenewal, and an open run whose heartbeat is
+// older is taken to be interrupted (its process stopped) and may be
+// resumed by another.
+const RunLease = 2 * time.Minute
+
+// leaseRenewal is how often a running batch renews its lease, besides
+// after each county saved.
+const leaseRenewal = 30 * time.Second
 
 // Result is a household a run did not find to meet the conditions.
 type Result struct {
@@ -138,6 +151,12 @@ type BatchStore interface {
 	CreateRun(ctx context.Context, r *Run) error
 	// OpenRun returns the unfinished run of region and engine, or NotFound.
 	OpenRun(ctx context.Context, region string, engine Engine) (Run, error)
+	// ClaimRun takes the lease of open run (sets its heartbeat to now)
+	// when nobody holds it or its heartbeat is before staleBefore, in one
+	// atomic step; false when another holds it (or the run is done).
+	ClaimRun(ctx context.Context, run int64, now, staleBefore time.Time) (bool, error)
+	// TouchRun renews the lease of open run (the zero time frees it).
+	TouchRun(ctx context.Context, run int64, now time.Time) error
 	// PreviousRun returns the newest finished run covering region before
 	// run id, or NotFound.
 	PreviousRun(ctx context.Context, region string, before int64) (Run, error)
@@ -217,10 +236,15 @@ type Change struct {
 // changed since the previous finished run. The run is audited as
 // "verify.batch".
 //
-// Returns Invalid for a bad region, engine or date; ctx's error when
-// cancelled (the run stays open to resume).
-func (s *Service) Batch(ctx context.Context, actor audit.Actor, bs BatchStore, opt BatchOptions) (BatchReport, error) {
-	rep := BatchReport{Verdicts: map[Verdict]int{}, Timings: map[string]time.Duration{}}
+// The process running a run holds its lease (RunLease) and renews it
+// while it runs, so that no two processes evaluate a run at once; it
+// frees the lease when it stops before the end.
+//
+// Returns Invalid for a bad region, engine or date; Conflict when another
+// process holds the open run's lease; ctx's error when cancelled (the run
+// stays open to resume).
+func (s *Service) Batch(ctx context.Context, actor audit.Actor, bs BatchStore, opt BatchOptions) (rep BatchReport, err error) {
+	rep = BatchReport{Verdicts: map[Verdict]int{}, Timings: map[string]time.Duration{}}
 	t0 := time.Now()
 	code := opt.Region
 	if code == "" {
@@ -243,6 +267,14 @@ func (s *Service) Batch(ctx context.Context, actor audit.Actor, bs BatchStore, o
 	run, err := bs.OpenRun(ctx, reg, opt.Engine)
 	switch {
 	case err == nil:
+		now := s.now().UTC()
+		ok, err := bs.ClaimRun(ctx, run.ID, now, now.Add(-RunLease))
+		if err != nil {
+			return rep, err
+		}
+		if !ok {
+			return rep, elsewhere(run)
+		}
 		rep.Resumed = true
 	case apperr.Is(err, apperr.NotFound):
 		asOf := opt.AsOf
@@ -257,13 +289,26 @@ func (s *Service) Batch(ctx context.Context, actor audit.Actor, bs BatchStore, o
 			return rep, err
 		}
 		snaps, _ := Newest(all, asOf)
-		run = Run{Region: reg, Engine: opt.Engine, AsOf: asOf, Snapshots: snaps, Status: "running", StartedAt: s.now().UTC(), StartedBy: actor.Name}
+		now := s.now().UTC()
+		run = Run{Region: reg, Engine: opt.Engine, AsOf: asOf, Snapshots: snaps, Status: "running", StartedAt: now, StartedBy: actor.Name,
+			Heartbeat: now}
 		if err := bs.CreateRun(ctx, &run); err != nil {
 			return rep, err
 		}
 	default:
 		return rep, err
 	}
+	stopLease := s.keepLease(ctx, bs, run.ID)
+	defer func() {
+		stopLease()
+		if err != nil {
+			// Free the lease, so that the run can be resumed at once
+			// rather than when it lapses; ctx may be the cancelled one.
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			_ = bs.TouchRun(fctx, run.ID, time.Time{})
+		}
+	}()
 	rep.Run = run
 	if opt.OnRun != nil {
 		opt.OnRun(run, rep.Resumed)
@@ -313,6 +358,10 @@ func (s *Service) Batch(ctx context.Context, actor audit.Actor, bs BatchStore, o
 				results, n, err := eng.county(ctx, c)
 				if err == nil {
 					err = bs.SaveCounty(ctx, run.ID, CountyDone{County: c, Households: n, Flagged: len(results)}, results)
+				}
+				if err == nil {
+					// A failed renewal is retried by keepLease; see there.
+					_ = bs.TouchRun(ctx, run.ID, s.now().UTC())
 				}
 				if err != nil {
 					ferr = err
@@ -403,6 +452,47 @@ func (s *Service) Batch(ctx context.Context, actor audit.Actor, bs BatchStore, o
 				"flagged": rep.Flagged, "changes": len(rep.Changes), "resumed": rep.Resumed}})
 	}
 	return rep, err
+}
+
+// elsewhere is the Conflict of a run whose lease another process holds.
+func elsewhere(run Run) error {
+	zh := fmt.Sprintf("核对批次 %d 正由另一进程（如命令行 safetynet verify）运行", run.ID)
+	en := fmt.Sprintf("run %d is being worked on by another process (such as the command line safetynet verify)", run.ID)
+	if !run.Heartbeat.IsZero() {
+		at := run.Heartbeat.In(chinaTZ).Format("2006-01-02 15:04:05")
+		zh += "，最近心跳 " + at
+		en += ", last heartbeat " + at + " (UTC+8)"
+	}
+	zh += fmt.Sprintf("。请待其完成；该进程中断 %d 分钟后方可在此续跑", int(RunLease.Minutes()))
+	en += fmt.Sprintf(": wait for it to finish; should that process stop, the run can be resumed here %d minutes later", int(RunLease.Minutes()))
+	return apperr.New(apperr.Conflict, zh, en)
+}
+
+// keepLease renews run's lease every leaseRenewal until the returned stop
+// is called; stop returns once renewing has stopped. A failed renewal is
+// left to the next: should the lease lapse, another process may evaluate
+// counties this one is evaluating, which costs time but not results
+// (SaveCounty keeps the first results of a county).
+func (s *Service) keepLease(ctx context.Context, bs BatchStore, run int64) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(leaseRenewal)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				_ = bs.TouchRun(ctx, run, s.now().UTC())
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 type chanMutex chan struct{}

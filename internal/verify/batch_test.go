@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"safetynet/internal/apptest"
 	"safetynet/internal/idcard"
@@ -218,13 +220,25 @@ func TestBatchResumesAfterCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A second run cancelled after its first county.
+	// A second run cancelled after its first county, on a clock a minute
+	// later at each reading: the county saved renews the run's lease.
+	var mu sync.Mutex
+	tick := time.Date(2026, 1, 15, 4, 0, 0, 0, time.UTC)
+	p.a.Verify.Now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		tick = tick.Add(time.Minute)
+		return tick
+	}
 	cctx, cancel := context.WithCancel(ctx)
 	var first string
 	_, err = p.a.Verify.Batch(cctx, apptest.System().Actor(), bs, verify.BatchOptions{AsOf: "2026-01-15", Workers: 1,
 		AfterCounty: func(c string) {
 			if first == "" {
 				first = c
+				if r, err := bs.OpenRun(ctx, "530000000000", verify.EngineMemory); err != nil || !r.Heartbeat.After(r.StartedAt) {
+					t.Errorf("after county %s: heartbeat %v, started %v (%v); want renewed", c, r.Heartbeat, r.StartedAt, err)
+				}
 				cancel()
 			}
 		}})

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"safetynet/internal/access"
 	"safetynet/internal/apperr"
@@ -23,9 +25,13 @@ const (
 	JobFinished  JobStatus = "finished"  // every county done; the results are complete
 	JobFailed    JobStatus = "failed"    // stopped by an error (the run stays open to resume)
 	JobCancelled JobStatus = "cancelled" // stopped by a user (the run stays open to resume)
-	// JobInterrupted is an unfinished run no job of this process runs: the
-	// server stopped during it, or the command line is running it. Starting
-	// the same region and engine resumes it.
+	// JobElsewhere is an unfinished run another process (the command
+	// line, or another server) is running: its lease (RunLease) is live.
+	// Starting it here is refused until the lease lapses.
+	JobElsewhere JobStatus = "elsewhere"
+	// JobInterrupted is an unfinished run nobody runs: the server or the
+	// command line stopped during it. Starting the same region and engine
+	// resumes it.
 	JobInterrupted JobStatus = "interrupted"
 )
 
@@ -40,8 +46,18 @@ func (s JobStatus) Zh() string {
 		return "失败"
 	case JobCancelled:
 		return "已取消"
+	case JobElsewhere:
+		return "其他进程运行中"
 	case JobInterrupted:
 		return "已中断"
+	}
+	return string(s)
+}
+
+// En names the status in English.
+func (s JobStatus) En() string {
+	if s == JobElsewhere {
+		return "running in another process"
 	}
 	return string(s)
 }
@@ -115,6 +131,12 @@ type Batches struct {
 	Adjust func(ctx context.Context, opt *BatchOptions)
 	// Log, when set, receives the internal errors that stop a job.
 	Log *slog.Logger
+	// MemoryLimit, when above 0, is the process's soft memory limit
+	// (debug.SetMemoryLimit) while at least one job of the in-process
+	// engine runs, as the command line sets it for its run; a lower limit
+	// already set is kept. The previous limit is restored when the last
+	// such job ends.
+	MemoryLimit int64
 
 	mu     sync.Mutex
 	base   context.Context
@@ -124,6 +146,10 @@ type Batches struct {
 	jobs   map[int64]*job  // this process's jobs, by run
 	order  []int64         // jobs' runs, oldest first, to forget the oldest
 	wg     sync.WaitGroup
+	// memJobs counts the running jobs of the in-process engine;
+	// memRestore is the limit to restore after the last (-1: none).
+	memJobs    int
+	memRestore int64
 }
 
 // job is a run started by this process.
@@ -139,6 +165,7 @@ type job struct {
 	errEn   string
 	byUser  bool
 	ended   chan struct{}
+	endedAt time.Time // when it ended, by the service's clock
 }
 
 // keepJobs is how many ended jobs the process remembers (for their status
@@ -210,6 +237,10 @@ func (b *Batches) Start(ctx context.Context, p access.Principal, regionCode stri
 	j := &job{key: key, cancel: cancel, status: JobRunning, ended: make(chan struct{})}
 	b.live[key] = j
 	b.wg.Add(1)
+	limited := engine == EngineMemory && b.MemoryLimit > 0
+	if limited {
+		b.limitMemory()
+	}
 	b.mu.Unlock()
 
 	type started struct {
@@ -237,6 +268,11 @@ func (b *Batches) Start(ctx context.Context, p access.Principal, regionCode stri
 	go func() {
 		defer b.wg.Done()
 		_, err := b.Service.Batch(jctx, p.Actor(), b.Store, opt)
+		if limited {
+			b.mu.Lock()
+			b.unlimitMemory()
+			b.mu.Unlock()
+		}
 		b.end(j, err)
 		errc <- err
 	}()
@@ -262,6 +298,31 @@ func (b *Batches) Start(ctx context.Context, p access.Principal, regionCode stri
 	return b.job(ctx, p, st.run)
 }
 
+// limitMemory lowers the soft memory limit to b.MemoryLimit for a job of
+// the in-process engine starting (the first of them); b.mu is held. The
+// engine holds a province's registry and snapshots in memory: the limit
+// makes the collector work before the heap doubles, as on the command
+// line.
+func (b *Batches) limitMemory() {
+	if b.memJobs == 0 {
+		b.memRestore = -1
+		if cur := debug.SetMemoryLimit(-1); cur > b.MemoryLimit {
+			debug.SetMemoryLimit(b.MemoryLimit)
+			b.memRestore = cur
+		}
+	}
+	b.memJobs++
+}
+
+// unlimitMemory restores the soft memory limit after the last job of the
+// in-process engine; b.mu is held.
+func (b *Batches) unlimitMemory() {
+	b.memJobs--
+	if b.memJobs == 0 && b.memRestore >= 0 {
+		debug.SetMemoryLimit(b.memRestore)
+	}
+}
+
 // remember keeps j by its run, forgetting the oldest ended jobs; b.mu is
 // held.
 func (b *Batches) remember(j *job) {
@@ -284,6 +345,7 @@ func (b *Batches) end(j *job, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	delete(b.live, j.key)
+	j.endedAt = b.Service.now()
 	switch {
 	case err == nil:
 		j.status = JobFinished
@@ -435,19 +497,27 @@ func scope(p access.Principal, run Run) string {
 // job returns run as p sees it.
 func (b *Batches) job(ctx context.Context, p access.Principal, run Run) (Job, error) {
 	out := Job{Run: run, Status: JobInterrupted}
-	if run.Status == "done" {
-		out.Status = JobFinished
-	}
+	held := !run.Heartbeat.IsZero() && run.Heartbeat.After(b.Service.now().Add(-RunLease))
 	b.mu.Lock()
 	b.init()
-	if j := b.jobs[run.ID]; j != nil && out.Status != JobFinished {
+	j := b.jobs[run.ID]
+	switch {
+	case run.Status == "done":
+		out.Status = JobFinished
+		if j != nil {
+			out.Resumed = j.resumed
+		}
+	case j != nil && (j.status == JobRunning || !run.Heartbeat.After(j.endedAt)):
+		// This process's job, running or ended: no other process has
+		// claimed the run since (a heartbeat no later than the job's end
+		// is its own, read before the job freed it).
 		out.Status, out.Resumed, out.Done, out.Total = j.status, j.resumed, j.done, j.total
 		out.ErrZh, out.ErrEn = j.errZh, j.errEn
 		if j.status == JobFinished {
 			out.Run.Status = "done"
 		}
-	} else if j != nil {
-		out.Resumed = j.resumed
+	case held:
+		out.Status = JobElsewhere
 	}
 	b.mu.Unlock()
 	done, err := b.Store.DoneCounties(ctx, run.ID)

@@ -53,11 +53,12 @@ type batchJSON struct {
 	StartedBy     string            `json:"started_by"`
 	StartedAt     time.Time         `json:"started_at"`
 	FinishedAt    *time.Time        `json:"finished_at,omitempty"`
+	HeartbeatAt   *time.Time        `json:"heartbeat_at,omitempty"`
 }
 
 func (s *Server) batchOut(j verify.Job, lang string) batchJSON {
 	out := batchJSON{ID: strconv.FormatInt(j.Run.ID, 10), Region: j.Run.Region, RegionName: s.Divisions.Tree().Path(j.Run.Region),
-		Engine: string(j.Run.Engine), AsOf: j.Run.AsOf, Status: string(j.Status), StatusName: pick(lang, j.Status.Zh(), string(j.Status)),
+		Engine: string(j.Run.Engine), AsOf: j.Run.AsOf, Status: string(j.Status), StatusName: pick(lang, j.Status.Zh(), j.Status.En()),
 		Resumed: j.Resumed, CountiesDone: j.Done, CountiesTotal: j.Total, Households: j.Households, Flagged: j.Flagged,
 		Error: pick(lang, j.ErrZh, j.ErrEn), Snapshots: map[string]string{}, StartedBy: j.Run.StartedBy, StartedAt: j.Run.StartedAt.UTC()}
 	for _, sn := range j.Run.Snapshots {
@@ -66,6 +67,10 @@ func (s *Server) batchOut(j verify.Job, lang string) batchJSON {
 	if !j.Run.FinishedAt.IsZero() {
 		at := j.Run.FinishedAt.UTC()
 		out.FinishedAt = &at
+	}
+	if !j.Run.Heartbeat.IsZero() && (j.Status == verify.JobRunning || j.Status == verify.JobElsewhere) {
+		at := j.Run.Heartbeat.UTC()
+		out.HeartbeatAt = &at
 	}
 	return out
 }

@@ -518,3 +518,53 @@ func auditCount(t *testing.T, a *apptest.App, action string) int {
 	}
 	return n
 }
+
+// A run another process (the command line) holds shows as such on the
+// pages and in the API, with its heartbeat, refreshing and without the
+// resume button; starting it from the form is refused (409). Once its
+// lease lapses it shows as interrupted, with the button.
+func TestBatchElsewhere(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := apptest.NewApp(t)
+	t0 := time.Date(2026, 1, 15, 4, 0, 0, 0, time.UTC)
+	now := t0.Add(time.Minute)
+	a.Verify.Now = func() time.Time { return now }
+	run := verify.Run{Region: "530000000000", Engine: verify.EngineMemory, AsOf: "2026-01-15", Status: "running",
+		StartedAt: t0, StartedBy: "cli", Heartbeat: t0}
+	if err := a.DB.Verify().CreateRun(ctx, &run); err != nil {
+		t.Fatal(err)
+	}
+	id := formatID(run.ID)
+	a.MustCreateUser(t, "admin", access.ProvinceAdmin, "530000000000")
+	token, cookie := a.Login(t, "admin"), uiLogin(t, a, "admin")
+
+	d := detail(t, a, token, id, "")
+	var raw struct{ Run map[string]any }
+	a.Do(t, "GET", "/api/v1/verification/batches/"+id, token, nil).JSON(t, &raw)
+	if d.Run.Status != "elsewhere" || raw.Run["heartbeat_at"] != "2026-01-15T04:00:00Z" || raw.Run["status_name"] != "其他进程运行中" {
+		t.Errorf("run held elsewhere: %+v", raw.Run)
+	}
+	res := uiGet(t, a, cookie, "/verification/batches/"+id)
+	if !strings.Contains(res.Body, "其他进程运行中") || !strings.Contains(res.Body, `id="batch-elsewhere"`) ||
+		!strings.Contains(res.Body, "2026-01-15 12:00:00") || strings.Contains(res.Body, `id="batch-resume"`) ||
+		strings.Contains(res.Body, `id="batch-cancel"`) || res.Header.Get("Refresh") != "2" {
+		t.Errorf("page of a run held elsewhere: Refresh %q\n%s", res.Header.Get("Refresh"), res.Body)
+	}
+	req, _ := http.NewRequest("GET", a.Server.URL+"/verification/batches", nil)
+	req.AddCookie(cookie)
+	req.AddCookie(&http.Cookie{Name: "lang", Value: "en"})
+	if res := a.Send(t, req); !strings.Contains(res.Body, "running in another process") {
+		t.Errorf("English list:\n%s", res.Body)
+	}
+	res = uiPost(t, a, cookie, "/verification/batches", url.Values{"region": {"530000000000"}, "engine": {"memory"}, "as_of": {"2026-01-15"}})
+	if res.Code != http.StatusConflict || !strings.Contains(res.Body, "另一进程") || !strings.Contains(res.Body, id) {
+		t.Errorf("start from the form: %d\n%s", res.Code, res.Body)
+	}
+
+	now = t0.Add(verify.RunLease + time.Second)
+	res = uiGet(t, a, cookie, "/verification/batches/"+id)
+	if !strings.Contains(res.Body, "已中断") || !strings.Contains(res.Body, `id="batch-resume"`) || res.Header.Get("Refresh") != "" {
+		t.Errorf("page once the lease lapsed: Refresh %q\n%s", res.Header.Get("Refresh"), res.Body)
+	}
+}

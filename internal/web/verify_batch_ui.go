@@ -46,6 +46,7 @@ var batchMessages = map[string][2]string{
 	"vb.open":        {"查看", "Open"},
 	"vb.loading":     {"正在读取户籍与数据源快照……", "Reading the registry and the snapshots…"},
 	"vb.refresh":     {"本页每 2 秒自动刷新。", "This page refreshes every 2 seconds."},
+	"vb.elsewhere":   {"该批次正由另一进程（如命令行 safetynet verify）运行，最近心跳 %s；请待其完成。该进程中断 %d 分钟后方可在此续跑。", "Another process (such as the command line safetynet verify) is running this batch; its last heartbeat was at %s. Wait for it to finish; should it stop, the run can be resumed here %d minutes later."},
 	"vb.cancel":      {"取消批次", "Cancel the run"},
 	"vb.resume":      {"继续此批次", "Resume the run"},
 	"vb.resumeHint":  {"批次未完成；已完成的县不再重复核对。", "The run is unfinished; the counties done are not evaluated again."},
@@ -87,7 +88,7 @@ type batchRow struct {
 
 func (s *Server) batchRowOf(j verify.Job, lang string) batchRow {
 	row := batchRow{ID: strconv.FormatInt(j.Run.ID, 10), RegionName: s.Divisions.Tree().Path(j.Run.Region), Engine: string(j.Run.Engine),
-		AsOf: j.Run.AsOf, Status: pick(lang, j.Status.Zh(), string(j.Status)), StatusKey: string(j.Status), StartedBy: j.Run.StartedBy,
+		AsOf: j.Run.AsOf, Status: pick(lang, j.Status.Zh(), j.Status.En()), StatusKey: string(j.Status), StartedBy: j.Run.StartedBy,
 		StartedAt: fmtTime(j.Run.StartedAt), Households: j.Households, Flagged: j.Flagged, Done: j.Done, Total: j.Total, Resumed: j.Resumed}
 	if j.Total > 0 {
 		row.Progress = strconv.Itoa(j.Done) + " / " + strconv.Itoa(j.Total)
@@ -192,18 +193,24 @@ func (s *Server) batchPage(w http.ResponseWriter, r *http.Request, p access.Prin
 	last := first + len(changes) - 1
 	pageText := fmt.Sprintf(translate(lang, "vb.page"), first, last, d.Count)
 	running := d.Status == verify.JobRunning
-	if running {
+	elsewhere := d.Status == verify.JobElsewhere
+	if running || elsewhere {
 		// The browser reloads the page while the run goes on (no script:
-		// the Refresh header works everywhere).
+		// the Refresh header works everywhere); another process's run
+		// shows the counties it has saved.
 		w.Header().Set("Refresh", "2")
 	}
-	data := map[string]any{"J": s.batchRowOf(d.Job, lang), "Running": running, "Error": pick(lang, d.ErrZh, d.ErrEn),
-		"Finished": d.Status == verify.JobFinished, "Resumable": !running && d.Status != verify.JobFinished && p.Can(access.VerifyBatch),
+	data := map[string]any{"J": s.batchRowOf(d.Job, lang), "Running": running, "Elsewhere": elsewhere, "Error": pick(lang, d.ErrZh, d.ErrEn),
+		"Finished":  d.Status == verify.JobFinished,
+		"Resumable": !running && !elsewhere && d.Status != verify.JobFinished && p.Can(access.VerifyBatch),
 		"CanCancel": running && p.Can(access.VerifyBatch) && p.Covers(d.Run.Region), "Region": d.Run.Region,
 		"Meets": d.Verdicts[verify.Meets], "NotMeets": d.Verdicts[verify.NotMeets], "NeedsCheck": d.Verdicts[verify.NeedsCheck],
 		"MeetsName": verdictName(lang, verify.Meets), "NotMeetsName": verdictName(lang, verify.NotMeets),
 		"NeedsCheckName": verdictName(lang, verify.NeedsCheck), "Previous": d.Previous, "Changes": changes, "Count": d.Count,
 		"PageText": pageText, "Snapshots": snaps}
+	if elsewhere {
+		data["ElsewhereText"] = fmt.Sprintf(translate(lang, "vb.elsewhere"), fmtTime(d.Run.Heartbeat), int(verify.RunLease.Minutes()))
+	}
 	if page > 1 {
 		data["PrevPage"] = page - 1
 	}
