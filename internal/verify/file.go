@@ -145,10 +145,11 @@ func (r *Reader) Halves() int {
 // rows were bad (and Good is not set): the load must be rolled back.
 var ErrBadRows = apperr.Field("rows", "文件有错误行，未导入任何数据", "the file has bad rows; nothing was loaded")
 
-// Next returns the records of the next piece (in file order: a store
-// that wants them in key order sorts them, see SortRecords), io.EOF after
-// the last, or ErrBadRows then if any row was
-// bad and Good is false. Records of bad rows are never returned.
+// Next returns the records of the next piece (in file order, or the
+// halves in turn after Halves; a store that wants them in key order sorts
+// them, see SortRecords), io.EOF after the last, or ErrBadRows then if
+// any row was bad and Good is false. Records of bad rows are never
+// returned. Errors is in row order once Next has returned the end.
 func (r *Reader) Next() ([]Record, error) {
 	r.started = true
 	c, ok := r.next()
