@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"safetynet/internal/apperr"
 	"safetynet/internal/apptest"
 	"safetynet/internal/verify"
 )
@@ -91,4 +92,37 @@ func TestRunLease(t *testing.T) {
 	claim(free.ID, "2026-01-15 14:00:00", "2026-01-15 14:00:00", false)
 	// The other run's lease is untouched by all this.
 	heartbeat(held.ID, "2026-01-15 12:05:30")
+}
+
+// One open run a region and engine (migration 0015): a second is refused
+// as a Conflict; the other engine, another region, or the same once the
+// first is done, may start.
+func TestOneOpenRunPerRegion(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := apptest.OpenDB(t).Verify()
+	run := func(region string, engine verify.Engine) (verify.Run, error) {
+		r := verify.Run{Region: region, Engine: engine, AsOf: "2026-01-15", Status: "running",
+			StartedAt: time.Date(2026, 1, 15, 4, 0, 0, 0, time.UTC), StartedBy: "test"}
+		return r, st.CreateRun(ctx, &r)
+	}
+	first, err := run("530102000000", verify.EngineMemory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run("530102000000", verify.EngineMemory); !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("second open run = %v; want Conflict", err)
+	}
+	if _, err := run("530102000000", verify.EngineSQL); err != nil {
+		t.Fatalf("the other engine: %v", err)
+	}
+	if _, err := run("530103000000", verify.EngineMemory); err != nil {
+		t.Fatalf("another region: %v", err)
+	}
+	if err := st.FinishRun(ctx, first.ID, time.Date(2026, 1, 15, 5, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run("530102000000", verify.EngineMemory); err != nil {
+		t.Fatalf("after the first is done: %v", err)
+	}
 }

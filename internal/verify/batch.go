@@ -293,6 +293,13 @@ func (s *Service) Batch(ctx context.Context, actor audit.Actor, bs BatchStore, o
 		run = Run{Region: reg, Engine: opt.Engine, AsOf: asOf, Snapshots: snaps, Status: "running", StartedAt: now, StartedBy: actor.Name,
 			Heartbeat: now}
 		if err := bs.CreateRun(ctx, &run); err != nil {
+			if apperr.Is(err, apperr.Conflict) {
+				// Another process started the region's run a moment ago
+				// (one open run a region and engine: migration 0015).
+				if other, oerr := bs.OpenRun(ctx, reg, opt.Engine); oerr == nil {
+					return rep, elsewhere(other)
+				}
+			}
 			return rep, err
 		}
 	default:

@@ -129,6 +129,42 @@ func TestBatchLease(t *testing.T) {
 	}
 }
 
+// racingStore is a store whose first OpenRun finds nothing, as when
+// another process creates the region's run between the look-up and the
+// insert.
+type racingStore struct {
+	verify.BatchStore
+	raced bool
+}
+
+func (s *racingStore) OpenRun(ctx context.Context, region string, engine verify.Engine) (verify.Run, error) {
+	if !s.raced {
+		s.raced = true
+		return verify.Run{}, apperr.New(apperr.NotFound, "无", "none")
+	}
+	return s.BatchStore.OpenRun(ctx, region, engine)
+}
+
+// Two processes starting a region's run at once: the second's insert
+// fails, and it is told, naming the run, that another process works on it.
+func TestBatchStartRace(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := apptest.NewApp(t)
+	t0 := time.Date(2026, 1, 15, 4, 0, 0, 0, time.UTC)
+	a.Verify.Now = func() time.Time { return t0 }
+	other := verify.Run{Region: "530102000000", Engine: verify.EngineMemory, AsOf: "2026-01-15", Status: "running",
+		StartedAt: t0, StartedBy: "cli", Heartbeat: t0}
+	if err := a.DB.Verify().CreateRun(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	_, err := a.Verify.Batch(ctx, apptest.System().Actor(), &racingStore{BatchStore: a.DB.Verify()},
+		verify.BatchOptions{Region: "530102000000", AsOf: "2026-01-15"})
+	if apperr.KindOf(err) != apperr.Conflict || !strings.Contains(apperr.Message(err, "en"), strconv.FormatInt(other.ID, 10)) {
+		t.Fatalf("racing start = %v; want a Conflict naming run %d", err, other.ID)
+	}
+}
+
 // While a job of the in-process engine runs, the process's soft memory
 // limit is Batches.MemoryLimit (unless already lower), until the last such
 // job ends; a job of the SQL engine leaves it. Not parallel: the limit is
