@@ -357,7 +357,15 @@ func fillTable(ctx context.Context, tx pgx.Tx, table string, id int64, check str
 		return err
 	}
 	// The index is built once over the loaded rows (migration 0013).
-	_, err := tx.Exec(ctx, `CREATE INDEX `+table+`_person ON `+table+` (pid, line)`)
+	if _, err := tx.Exec(ctx, `CREATE INDEX `+table+`_person ON `+table+` (pid, line)`); err != nil {
+		return err
+	}
+	// Statistics now, so that the first checks after the load look their
+	// persons up by the index: without them the planner guessed a
+	// parallel scan (48 ms for five persons in one snapshot, against 0.1
+	// ms). Autovacuum would analyze the table later, or never where it
+	// is off. It costs ~0.13 s for 4 million rows.
+	_, err := tx.Exec(ctx, `ANALYZE `+table)
 	return err
 }
 

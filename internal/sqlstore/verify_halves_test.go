@@ -107,6 +107,24 @@ func TestLoadInHalvesAllOrNothing(t *testing.T) {
 	if n := loadTables(t, db); n != 0 {
 		t.Fatalf("%d load tables left behind", n)
 	}
+	// One piece, one COPY. Both ways the tables the rows are in have
+	// statistics of their columns (pg_stats, which ANALYZE fills).
+	one := verify.Snapshot{Source: "vehicles", AsOf: "2026-02-28", Rows: 5, SHA256: "one", LoadedBy: "test"}
+	if err := st.LoadSnapshot(ctx, &one, 0, feed(pieces[:1], io.EOF)); err != nil {
+		t.Fatal(err)
+	}
+	if db.Dialect() == sqlstore.Postgres {
+		for _, sn := range []verify.Snapshot{good, one} {
+			n, err := db.CountRowsForTest(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM pg_stats WHERE attname = 'pid'
+				AND tablename LIKE 'dataset\_records\_%d%%' AND schemaname = current_schema()`, sn.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[bool]int{true: 2, false: 1}[sn.ID == good.ID]; n != want {
+				t.Errorf("snapshot %d: %d analyzed tables; want %d", sn.ID, n, want)
+			}
+		}
+	}
 }
 
 // TestDeadLoadsDropped: a load drops the tables a load that died half-way
