@@ -292,7 +292,7 @@ func (s *VerifyStore) ClaimRun(ctx context.Context, run int64, now, staleBefore 
 // TouchRun renews an open run's lease (the zero time frees it).
 func (s *VerifyStore) TouchRun(ctx context.Context, run int64, now time.Time) error {
 	_, err := s.db.exec(ctx, `UPDATE verify_runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'`, nullTime(now), run)
-	return err
+	return translate(err)
 }
 
 // OpenRun returns the unfinished run of region and engine.
